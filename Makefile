@@ -7,6 +7,7 @@ SHELL       := /bin/bash
 .DEFAULT_GOAL := help
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 O           ?= build
 GEN         := build/gen
@@ -14,7 +15,10 @@ VENV        := build/venv
 OBJ         := $(O)/obj
 BIN         := $(O)/bin
 LIB         := $(O)/lib
-VL          := $(O)/vl
+# Verilated models are generated code: they are built once, without
+# sanitizers (instrumenting them makes the C++ compiler take tens of minutes),
+# and shared by the default and the sanitizer builds.
+VL          := build/vl
 
 CCACHE      := $(shell command -v ccache 2>/dev/null)
 CC          := $(CCACHE) gcc
@@ -30,7 +34,7 @@ LDLIBS      := -lcmocka -lelf -linih -ljansson -lm -lpthread
 VERILATOR   := verilator
 # Verilator's generated makefile picks up ccache by itself (OBJCACHE).
 VFLAGS      := -Wall --assert --x-assign unique --x-initial unique -O3 --build \
-               -MAKEFLAGS OPT_FAST=-O2 $(if $(SAN_FLAGS),-CFLAGS "$(SAN_FLAGS)")
+               -MAKEFLAGS OPT_FAST=-O2
 VINC        := /usr/share/verilator/include
 
 # --- things every rules.mk may add to ---------------------------------------
@@ -92,8 +96,10 @@ endef
 VL_RT_SRCS  := verilated.cpp verilated_threads.cpp verilated_fst_c.cpp verilated_vcd_c.cpp
 $(VL)/rt/%.o: $(VINC)/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) -std=c++17 $(OPT) $(SAN_FLAGS) -I$(VINC) -I$(VINC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=1 -w -c $< -o $@
-$(LIB)/libverilated.a: $(patsubst %.cpp,$(VL)/rt/%.o,$(VL_RT_SRCS))
+	$(CXX) -std=c++17 -O2 -I$(VINC) -I$(VINC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=1 -w -c $< -o $@
+$(VL)/libverilated.a: $(patsubst %.cpp,$(VL)/rt/%.o,$(VL_RT_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
 
 # --- the register map ---------------------------------------------------------
 include rtl/csr/rules.mk

@@ -14,7 +14,8 @@ for t in "$@"; do
   if [[ $t == !* ]]; then expect_fail=1; t=${t#!}; fi
   IFS=@ read -r -a argv <<< "$t"
   name=$(basename "${argv[0]}")
-  [ ${#argv[@]} -gt 1 ] && name="$name-$(basename "${argv[-1]}")"
+  for a in "${argv[@]:1}"; do name="$name-$(basename -- "$a")"; done
+  name=${name//[^A-Za-z0-9._=+-]/_}
   log="$logdir/$name.log"
   start=$(date +%s%N)
   timeout "$timeout_s" "${argv[@]}" > "$log" 2>&1
