@@ -153,7 +153,7 @@ lint-rtl: regs
 lint-c: regs
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	  --inline-suppr --suppress=missingIncludeSystem -Icsim -Itb -Ihost -I$(GEN) \
-	  $(sort $(wildcard csim/*/*.c host/*.c tb/*/*.c firmware/*.c tests/unit/*.c)) $(CSRC_LINT)
+	  $(sort $(wildcard csim/*/*.c host/*.c tb/*/*.c firmware/*.c tests/*/*.c)) $(CSRC_LINT)
 
 versions: ## print installed tool versions beside the tested ones (tools.versions)
 	@bash scripts/versions.sh
