@@ -22,3 +22,4 @@ $(REG_DOC): $(RDL) $(VENV)/.optile-requirements
 CSR_RTL   := $(REG_SV) rtl/csr/optile_csr_arb.sv rtl/csr/optile_csr_top.sv
 RTL_SRCS  += $(CSR_RTL)
 LINT_TOPS += optile_csr_top
+LINT_SRCS_optile_csr_top := $(CSR_RTL)
