@@ -77,9 +77,7 @@ int optile_reset(struct optile_dev *dev) {
     optile_wr(dev, OPTILE_CSR_INTR_ENABLE_OFFSET, 0);
     optile_wr(dev, OPTILE_CSR_INTR_STATE_OFFSET, OPTILE_INTR_HOST_MASK);
     optile_wr(dev, OPTILE_CSR_CTRL_OFFSET, OPTILE_CSR_FIELD_PREP(OPTILE_CSR_CTRL_SOFT_RST_MASK, 1));
-    optile_wr(dev, OPTILE_CSR_CTRL_OFFSET,
-              OPTILE_CSR_FIELD_PREP(OPTILE_CSR_CTRL_TILE_EN_MASK, 1) |
-                  OPTILE_CSR_FIELD_PREP(OPTILE_CSR_CTRL_DMA_EN_MASK, 1));
+    optile_wr(dev, OPTILE_CSR_CTRL_OFFSET, OPTILE_CSR_FIELD_PREP(OPTILE_CSR_CTRL_TILE_EN_MASK, 1));
     return 0;
 }
 

@@ -225,7 +225,7 @@ void optile_close(struct optile_dev *dev);
 int optile_identify(struct optile_dev *dev);
 
 /* Reset of spec 10.10: rings off and forgotten, interrupts masked and the
- * host's intr_state bits cleared, soft_rst pulse, then tile_en | dma_en. */
+ * host's intr_state bits cleared, soft_rst pulse, then tile_en. */
 int optile_reset(struct optile_dev *dev);
 
 /* The last error, in words ("" if none). */

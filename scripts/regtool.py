@@ -228,8 +228,8 @@ def c_index_name(r: Reg, idx: List[int]) -> str:
     return ".".join(parts)
 
 
-def gen_sv(regs: List[Reg], prefix: str, src: str, size: int) -> Tuple[str, str]:
-    aw = max(2, (size - 1).bit_length())
+def gen_sv(regs: List[Reg], prefix: str, src: str, size: int, addr_width: int = 0) -> Tuple[str, str]:
+    aw = max(2, (size - 1).bit_length(), addr_width)
     r2h, _ = sv_types(regs, prefix, "reg2hw")
     h2r, _ = sv_types(regs, prefix, "hw2reg")
     pkg = [f"// {BANNER.format(src=src)}", "",
@@ -527,6 +527,9 @@ def main() -> int:
     ap.add_argument("--sv", metavar="DIR")
     ap.add_argument("--c", metavar="FILE")
     ap.add_argument("--table", metavar="FILE")
+    ap.add_argument("--addr-width", type=int, default=0, metavar="BITS",
+                    help="bus address width of the SV block (default: just enough for the map); "
+                         "addresses beyond the map then answer pslverr")
     a = ap.parse_args()
     rdlc = RDLCompiler()
     try:
@@ -548,7 +551,10 @@ def main() -> int:
         return 1
     size = top.size
     if a.sv:
-        pkg, mod = gen_sv(regs, a.prefix, a.rdl, size)
+        if a.addr_width and (1 << a.addr_width) < size:
+            print(f"regtool: error: --addr-width {a.addr_width} cannot hold a {size}-byte map", file=sys.stderr)
+            return 1
+        pkg, mod = gen_sv(regs, a.prefix, a.rdl, size, a.addr_width)
         with open(f"{a.sv}/{a.prefix}_reg_pkg.sv", "w") as f:
             f.write(pkg)
         with open(f"{a.sv}/{a.prefix}_reg.sv", "w") as f:

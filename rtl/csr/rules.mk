@@ -13,7 +13,7 @@ $(VENV)/.optile-requirements: scripts/requirements.txt scripts/deps.sh
 
 $(REG_SV) $(REG_C) &: $(RDL) scripts/regtool.py $(VENV)/.optile-requirements
 	@mkdir -p $(GEN)
-	$(PY) scripts/regtool.py $(RDL) --sv $(GEN) --c $(GEN)/optile_csr.h --table $(GEN)/optile_csr_fields.h
+	$(PY) scripts/regtool.py $(RDL) --addr-width 16 --sv $(GEN) --c $(GEN)/optile_csr.h --table $(GEN)/optile_csr_fields.h
 
 $(REG_DOC): $(RDL) $(VENV)/.optile-requirements
 	@mkdir -p $(GEN)

@@ -107,6 +107,9 @@ static void test_unmapped_address(void **state) {
   for (size_t i = 0; i < OPTILE_CSR_NUM_REGS; i++) assert_int_not_equal(optile_csr_regs[i].offset, 0x030);
   assert_int_equal(csr_read(e, 0x030, &v), -EIO);
   assert_int_equal(csr_write(e, 0x030, 1, 0xf), -EIO);
+  /* Beyond the map, inside the 64 KiB window. */
+  assert_int_equal(csr_read(e, 0xfffc, &v), -EIO);
+  assert_int_equal(csr_read(e, 0x8000, &v), -EIO);
   /* And the bus still works afterwards. */
   assert_int_equal(csr_read(e, OPTILE_CSR_ID_OFFSET, &v), 0);
 }
