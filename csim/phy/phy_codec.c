@@ -83,6 +83,21 @@ uint64_t phy_scramble64(phy_scr_t *st, uint64_t p)
     return s;
 }
 
+uint64_t phy_scramble64_tap(phy_scr_t *st, uint64_t p, unsigned tap)
+{
+    /* h bit k = sc[57-k]; sc[j] = the scrambled bit sent j+1 bits ago */
+    uint64_t h = st->h, out = 0;
+    if (tap < 1 || tap > 57)
+        tap = 39;
+    for (unsigned m = 0; m < 64; m++) {
+        uint64_t s = ((p >> m) ^ (h >> (57 - (tap - 1))) ^ h) & 1u; /* sc[tap-1], sc[57] */
+        out |= s << m;
+        h = ((h >> 1) | (s << 57)) & PHY_SCR_MASK;
+    }
+    st->h = h;
+    return out;
+}
+
 uint64_t phy_descramble64(phy_scr_t *st, uint64_t r)
 {
     uint64_t h = st->h;

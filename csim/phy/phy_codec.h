@@ -64,6 +64,13 @@ void phy_scr_reset(phy_scr_t *s);
 /** Scramble one 64-bit payload (bit 0 first) and advance the state. */
 uint64_t phy_scramble64(phy_scr_t *s, uint64_t p);
 
+/**
+ * TEST ONLY: scramble with the x^39 tap (spec sc[38]) replaced by sc[tap-1],
+ * tap 1..57 (tap 39 gives phy_scramble64). A deliberately wrong scrambler for
+ * the negative tests of the lane-word checkers; bit-serial, slow.
+ */
+uint64_t phy_scramble64_tap(phy_scr_t *s, uint64_t p, unsigned tap);
+
 /** Descramble one received 64-bit payload and advance the state. */
 uint64_t phy_descramble64(phy_scr_t *s, uint64_t r);
 

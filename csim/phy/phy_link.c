@@ -150,6 +150,7 @@ struct phy_link {
     unsigned phase;          /* own TS phase */
     unsigned rx_mask, active; /* own rx_mask and committed active mask */
     unsigned committed, peer_p, ts_cnt, ts_val, peer_ok, ts2_rows;
+    unsigned uc_cnt; /* consecutive contradicting TS rows since committing (4.9) */
 
     /* deskew */
     unsigned group;
@@ -199,6 +200,7 @@ void phy_link_cfg_default(phy_link_cfg_t *c)
     c->tx_fifo_depth = 16;
     c->replay_pkts = 32;
     c->rx_credits = 32;
+    c->test_scr_tap = 0;
 }
 
 int phy_link_cfg_check(const phy_link_cfg_t *c, char *err, size_t n)
@@ -234,6 +236,10 @@ int phy_link_cfg_check(const phy_link_cfg_t *c, char *err, size_t n)
     }
     if (c->rx_credits < 1 || c->rx_credits > 64) {
         set_err(err, n, "phy_link_cfg.rx_credits = %u: must be 1..64", c->rx_credits);
+        return -1;
+    }
+    if (c->test_scr_tap > 57) {
+        set_err(err, n, "phy_link_cfg.test_scr_tap = %u: must be 0..57 (test only)", c->test_scr_tap);
         return -1;
     }
     return 0;
@@ -317,6 +323,7 @@ static void clear_link_state(phy_link_t *h)
     h->tx_slot = h->tx_pos = 0;
     h->phase = h->rx_mask = h->active = 0;
     h->committed = h->peer_p = h->ts_cnt = h->ts_val = h->peer_ok = h->ts2_rows = 0;
+    h->uc_cnt = 0;
     h->group = 0;
     h->deskewed = 0;
     h->m_rx = h->csr.am_period;
@@ -578,7 +585,9 @@ static void compose_row(phy_link_t *h, struct ev *ev)
         }
         if (h->obs)
             h->obs(h->obs_ctx, 0, h->cycle, i, b.sh, b.p);
-        uint64_t wire = am_row ? b.p : phy_scramble64(&ln->scr, b.p);
+        uint64_t wire = am_row                ? b.p
+                        : h->cfg.test_scr_tap ? phy_scramble64_tap(&ln->scr, b.p, h->cfg.test_scr_tap)
+                                              : phy_scramble64(&ln->scr, b.p);
         bq_push(&ln->tq, b.sh, 2);
         bq_push(&ln->tq, wire, 64);
         h->cnt.bits_sent[i] += 66;
@@ -744,6 +753,7 @@ static void do_commit(phy_link_t *h, struct ev *ev)
     h->peer_p = h->ts_val;
     h->peer_ok = 0;
     h->ts2_rows = 0;
+    h->uc_cnt = 0;
     for (unsigned i = 0; i < h->cfg.lanes; i++)
         if ((h->group >> i & 1u) && !(act >> i & 1u))
             empty_fifo(&h->lane[i]);
@@ -787,16 +797,20 @@ static void process_row(phy_link_t *h, const dblk_t *row, struct ev *ev)
         return; /* the deframer starts after the commit */
     }
     if (in_deskew) { /* committed */
-        if (lk == PHY_BK_TS) {
-            unsigned ph = phy_ts_phase(lp);
-            if (ph == 0 || phy_ts_rx_mask(lp) != h->peer_p || (ph == 2 && phy_ts_active(lp) != h->active)) {
+        unsigned ph = phy_ts_phase(lp);
+        if (lk == PHY_BK_TS &&
+            (ph == 0 || phy_ts_rx_mask(lp) != h->peer_p || (ph == 2 && phy_ts_active(lp) != h->active))) {
+            /* a contradicting TS: the 4th in a row uncommits; fewer are
+             * handled like any other TS row (one corrupted TS must not undo
+             * the training) */
+            if (++h->uc_cnt >= 4) {
                 ev->uncommit = 1;
                 return;
             }
-            if (ph == 2)
+        } else {
+            h->uc_cnt = 0;
+            if (lk == PHY_BK_TS ? ph == 2 : lk != PHY_BK_INVALID)
                 h->peer_ok = 1;
-        } else if (lk != PHY_BK_INVALID) {
-            h->peer_ok = 1;
         }
     } else { /* ACTIVE */
         if (lk == PHY_BK_TS && !(phy_ts_phase(lp) == 2 && phy_ts_active(lp) == h->active))
@@ -976,6 +990,7 @@ static void deskew_start(phy_link_t *h)
     h->active = 0;
     h->committed = 0;
     h->ts_cnt = h->ts_val = h->peer_ok = h->peer_p = h->ts2_rows = 0;
+    h->uc_cnt = 0;
     h->rx_in_pkt = 0;
 }
 

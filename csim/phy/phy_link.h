@@ -56,6 +56,10 @@ typedef struct {
     unsigned tx_fifo_depth; /* TxFifoDepth, 8..1024 */
     unsigned replay_pkts;   /* ReplayPkts, 2..64, power of two */
     unsigned rx_credits;    /* RxCredits, 1..64 */
+    /* TEST ONLY, not part of spec 4: 0 (the default) = the spec scrambler;
+     * 1..57 replaces its x^39 tap (sc[38]) by sc[test_scr_tap-1], giving a
+     * deliberately broken transmitter for the checkers' negative tests. */
+    unsigned test_scr_tap;
 } phy_link_cfg_t;
 
 /** Fill `c` with the defaults of spec 4.1 (8 lanes x 32 bits, 256-bit flits). */

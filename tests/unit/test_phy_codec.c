@@ -295,6 +295,33 @@ static void test_scrambler_wrong_tap_caught(void **state)
     assert_true(wrong_data >= 99);
 }
 
+/* The test-only tap override equals the spec scrambler at tap 39 and the
+ * literal reference with sc[tap-1] otherwise. */
+static void test_scrambler_tap_override(void **state)
+{
+    (void)state;
+    rs = 61;
+    const unsigned taps[] = {39, 38, 40, 1, 57};
+    for (unsigned t = 0; t < sizeof taps / sizeof taps[0]; t++) {
+        phy_scr_t m, o;
+        phy_scr_reset(&m);
+        phy_scr_reset(&o);
+        sref_t r;
+        sref_init(&r, (int)taps[t] - 1, 57);
+        int same = 0;
+        for (int i = 0; i < 200; i++) {
+            uint64_t p = rnd();
+            uint64_t so = phy_scramble64_tap(&o, p, taps[t]);
+            assert_true(so == sref_scramble(&r, p));
+            same += so == phy_scramble64(&m, p);
+        }
+        if (taps[t] == 39)
+            assert_int_equal(same, 200);
+        else
+            assert_true(same < 5);
+    }
+}
+
 /* ---- blocks ------------------------------------------------------------------ */
 
 static void test_sync_header_rules(void **state)
@@ -399,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_scrambler_self_sync),
         cmocka_unit_test(test_scrambler_error_multiplication),
         cmocka_unit_test(test_scrambler_wrong_tap_caught),
+        cmocka_unit_test(test_scrambler_tap_override),
         cmocka_unit_test(test_sync_header_rules),
         cmocka_unit_test(test_block_formats),
     };

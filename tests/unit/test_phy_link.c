@@ -1301,6 +1301,7 @@ static void test_config_errors(void **state)
         {&c.side_w, 0, "side_w"},         {&c.side_w, 5, "side_w"},
         {&c.tx_fifo_depth, 7, "tx_fifo_depth"}, {&c.replay_pkts, 24, "replay_pkts"},
         {&c.replay_pkts, 128, "replay_pkts"},   {&c.rx_credits, 0, "rx_credits"},
+        {&c.test_scr_tap, 58, "test_scr_tap"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         phy_link_cfg_default(&c);
