@@ -274,6 +274,19 @@ int optile_fw_state(struct optile_dev *dev);
  * -ECONNRESET, -ENODEV as spec 10.3), no progress -ETIMEDOUT. */
 int optile_link_up(struct optile_dev *dev, uint32_t lane_mask, uint32_t timeout_cycles);
 
+/* The two halves of optile_link_up, for bringing up both ends of a link
+ * from one thread: optile_link_start sets ctrl.link_en and sends LINK_UP
+ * (returns once the firmware answered); optile_link_wait polls as
+ * optile_link_up does. */
+int optile_link_start(struct optile_dev *dev, uint32_t lane_mask);
+int optile_link_wait(struct optile_dev *dev, uint32_t timeout_cycles);
+
+/* The link as the firmware reports it now (one mbox_rsp read): 1 up
+ * (LINK_UP or TRACKING), 0 not yet (booting, bringing up, retraining), or
+ * a FAILED state's error (-ERANGE, -ENOLINK, -ETIME, -ECONNRESET, -ENODEV;
+ * STATUS is read for last_error, spec 10.3). */
+int optile_link_status(struct optile_dev *dev);
+
 /* LINK_DOWN, then clears ctrl.link_en. */
 int optile_link_down(struct optile_dev *dev);
 

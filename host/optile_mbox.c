@@ -160,38 +160,53 @@ static void set_link_en(struct optile_dev *dev, int on) {
     optile_wr(dev, OPTILE_CSR_CTRL_OFFSET, v);
 }
 
-int optile_link_up(struct optile_dev *dev, uint32_t lane_mask, uint32_t timeout_cycles) {
+int optile_link_start(struct optile_dev *dev, uint32_t lane_mask) {
     int rc = optile_check_dev(dev, "link");
     if (rc) return rc;
     if (lane_mask >> dev->lanes)
         return optile_fail(dev, -EINVAL, "link: lane mask 0x%x names lanes beyond the tile's %u",
                            (unsigned)lane_mask, dev->lanes);
-    if (timeout_cycles == 0) timeout_cycles = OPTILE_LINK_TIMEOUT_CYCLES;
     set_link_en(dev, 1);
-    rc = optile_mbox_call(dev, OPTILE_FW_CMD_LINK_UP, lane_mask, 0, NULL);
-    if (rc) return rc;
+    return optile_mbox_call(dev, OPTILE_FW_CMD_LINK_UP, lane_mask, 0, NULL);
+}
+
+int optile_link_status(struct optile_dev *dev) {
+    int st = optile_fw_state(dev);
+    if (st < 0) return st;
+    if (st == OPTILE_FW_STATE_LINK_UP || st == OPTILE_FW_STATE_TRACKING) return 1;
+    if (st & OPTILE_FW_STATE_FAILED_BIT) {
+        struct optile_fw_info info;
+        int rc = optile_fw_status(dev, &info);
+        if (rc) return rc;
+        rc = optile_fw_errno(info.last_error);
+        if (rc == 0) rc = -EIO;
+        return optile_fail(dev, rc, "link: firmware %s, error 0x%02x, failed lanes 0x%02x",
+                           optile_fw_state_name((uint8_t)st), info.last_error, info.failed_lanes);
+    }
+    return 0;
+}
+
+int optile_link_wait(struct optile_dev *dev, uint32_t timeout_cycles) {
+    if (timeout_cycles == 0) timeout_cycles = OPTILE_LINK_TIMEOUT_CYCLES;
     uint32_t waited = 0;
     for (;;) {
-        int st = optile_fw_state(dev);
-        if (st < 0) return st;
-        if (st == OPTILE_FW_STATE_LINK_UP || st == OPTILE_FW_STATE_TRACKING) return 0;
-        if (st & OPTILE_FW_STATE_FAILED_BIT) {
-            struct optile_fw_info info;
-            rc = optile_fw_status(dev, &info);
-            if (rc) return rc;
-            rc = optile_fw_errno(info.last_error);
-            if (rc == 0) rc = -EIO;
-            return optile_fail(dev, rc, "link: firmware %s, error 0x%02x, failed lanes 0x%02x",
-                               optile_fw_state_name((uint8_t)st), info.last_error, info.failed_lanes);
-        }
+        int rc = optile_link_status(dev);
+        if (rc < 0) return rc;
+        if (rc == 1) return 0;
         if (waited >= timeout_cycles)
             return optile_fail(dev, -ETIMEDOUT, "link: not up after %u cycles (firmware state %s)",
-                               (unsigned)waited, optile_fw_state_name((uint8_t)st));
+                               (unsigned)waited, optile_fw_state_name(dev->fw_state));
         uint32_t step = OPTILE_LINK_POLL_CYCLES;
         rc = optile_wait(dev, step);
         if (rc) return rc;
         waited += step;
     }
+}
+
+int optile_link_up(struct optile_dev *dev, uint32_t lane_mask, uint32_t timeout_cycles) {
+    int rc = optile_link_start(dev, lane_mask);
+    if (rc) return rc;
+    return optile_link_wait(dev, timeout_cycles);
 }
 
 int optile_link_down(struct optile_dev *dev) {
