@@ -124,10 +124,12 @@ deps: ## install missing Debian packages and the Python generators (needs root)
 run: deps ## install, build and run the default co-simulation
 	@$(MAKE) --no-print-directory run-default
 
-# Until the two-chip runner lands, the default co-simulation is the register
-# block driven over both bus ports.
-run-default: $(O)/tests/cosim/test_csr_regs
-	$(O)/tests/cosim/test_csr_regs
+# The default co-simulation (BRIEF section 5): the two-chip scenario, every
+# check on; results under $(O)/runs/default-<seed>/. Options for the runner
+# go in RUN_ARGS, e.g. make run RUN_ARGS="--waves --waves-from=376000 --waves-to=378000".
+RUN_ARGS ?=
+run-default: $(BIN)/optile $(FW_ELF)
+	$(BIN)/optile $(RUN_ARGS) tests/scenarios/default.ini
 
 test: deps ## install, build and run every test (what CI runs)
 	@$(MAKE) --no-print-directory test-run

@@ -1,0 +1,44 @@
+# build/bin/optile: the co-simulation runner (tb/run/optile_main.c), its
+# system drivers (tb/run/sys_mesh.c: Verilated routers; tb/run/sys_two_chip.c:
+# the two-chip system of tb/system) and the cross-check layer (tb/xcheck).
+# This fragment is read after tb/noc, tb/system and tb/tile (sorted order), so
+# their object lists are known here.
+
+OPTILE_OBJS := $(OBJ)/tb/run/optile_main.o $(OBJ)/tb/run/sys_mesh.o $(OBJ)/tb/noc/router_dut.o
+OPTILE_LIBS := $(VL)/router/Vrouter__ALL.a
+ifneq ($(TB_SYSTEM_OBJS),)
+OPTILE_OBJS += $(OBJ)/tb/run/sys_two_chip.o $(TB_SYSTEM_OBJS)
+OPTILE_LIBS += $(TB_SYSTEM_LIBS)
+else
+OPTILE_OBJS += $(OBJ)/tb/run/sys_two_chip_none.o
+endif
+
+$(BIN)/optile: $(OPTILE_OBJS) $(LIB)/libxcheck.a $(LIB)/librun.a $(LIB)/libhost.a $(LIB)/libcsim.a \
+               $(OPTILE_LIBS) $(VL)/libverilated.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
+BINS += $(BIN)/optile
+
+.PHONY: bench-run
+bench-run: $(BIN)/optile $(FW_ELF) ## default run: simulated cycles/s with all checks on and bare RTL (checks off), overhead %
+	bash bench/run_overhead.sh $(BIN)/optile tests/scenarios/default.ini
+
+# The runner end to end in `make test`: a mesh run and a short two-chip run
+# that must pass; the documented test hooks (tb/xcheck/xc.h) that must make a
+# run fail at the right component or window; bad scenario files and options
+# that must be refused naming file, line and key (exit 2).
+XR := tests/run/expect_run.sh
+XO := $(O)/runs/test
+TESTS += $(BIN)/optile@--quiet@--out=$(XO)-mesh2@tests/scenarios/mesh2.ini
+TESTS += $(BIN)/optile@--quiet@--out=$(XO)-two-chip@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@1@component.crossbar..dynamic,.driven.by.xbar@junit.xml@--@--quiet@--out=$(XO)-hook-energy@--test-hook=energy-miss:crossbar@tests/scenarios/mesh2.ini
+TESTS += $(XR)@1@tile1_0.out.W:.throughput.window.3@optile.log@--@--quiet@--out=$(XO)-hook-tput@--test-hook=tput:tile1_0.out.W:3@tests/scenarios/mesh2.ini
+TESTS += $(XR)@1@component.laser..static,.driven.by.laser_cycles@junit.xml@--@--quiet@--out=$(XO)-hook-laser@--test-hook=energy-miss:laser:3@tests/scenarios/two_chip_short.ini
+TESTS += !$(BIN)/optile@--quiet@--out=$(XO)-bad@tests/run/bad/unknown_key.ini
+TESTS += $(XR)@2@unknown_key.ini:7:.traffic.patern:.unknown.key@--@--out=$(XO)-bad@tests/run/bad/unknown_key.ini
+TESTS += $(XR)@2@out_of_range.ini:4:.system.mesh:.9.is.out.of.range@--@--out=$(XO)-bad@tests/run/bad/out_of_range.ini
+TESTS += $(XR)@2@syntax.ini:3:.syntax.error@--@--out=$(XO)-bad@tests/run/bad/syntax.ini
+TESTS += $(XR)@2@card.ini:5:.energy.card.=.no-such-card@--@--out=$(XO)-bad@tests/run/bad/card.ini
+TESTS += $(XR)@2@run.cycles:..abc..is.not.an.integer@--@--cycles=abc@tests/scenarios/mesh2.ini
+TESTS += $(XR)@2@--bogus:.unknown.option@--@--bogus@tests/scenarios/mesh2.ini
+$(XR): $(BIN)/optile
