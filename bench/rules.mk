@@ -24,3 +24,10 @@ bench-tile: ## one tile (link idle, mesh load) and the two-chip system after bri
 	@$(MAKE) --no-print-directory $(FW_ELF) $(O)/bench/tile_bench \
 	  TILE_BENCH_DEPS="$(TB_SYSTEM_OBJS) $(TB_SYSTEM_LIBS)"
 	$(O)/bench/tile_bench -f $(FW_ELF) -o $(O)/bench $(TILE_BENCH_ARGS) $(TILE_BENCH_CYCLES)
+
+.PHONY: bench
+bench: ## every benchmark in turn: bench-phy, bench-mesh, bench-tile, bench-run (figures under build/bench/)
+	@$(MAKE) --no-print-directory bench-phy
+	@$(MAKE) --no-print-directory bench-mesh
+	@$(MAKE) --no-print-directory bench-tile
+	@$(MAKE) --no-print-directory bench-run

@@ -55,5 +55,5 @@ $(O)/bench/phy_bench: $(OBJ)/bench/phy_bench.o $(TB_PHY_COSIM_OBJS) \
 	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
 
 .PHONY: bench-phy
-bench-phy: $(O)/bench/phy_bench ## PHY: payload efficiency against BER and two-PHY co-simulation speed
-	$(O)/bench/phy_bench
+bench-phy: $(O)/bench/phy_bench ## PHY: payload efficiency against BER and replay timeout, two-PHY co-simulation speed
+	set -o pipefail; $(O)/bench/phy_bench | tee $(O)/bench/phy_bench.txt

@@ -46,7 +46,7 @@ struct report *report_new(const char *dir, const char *title, char *err, size_t 
     free(r);
     return NULL;
   }
-  fprintf(r->gp, "set terminal pngcairo size 900,420 font 'sans,10'\nset grid\nset key outside right\n");
+  fprintf(r->gp, "set terminal pngcairo size 900,420 font 'sans,10' noenhanced\nset grid\nset key outside right\n");
   return r;
 }
 
@@ -59,7 +59,7 @@ int report_plot(struct report *r, const char *id, const char *caption, const cha
   fputs(data, f);
   if (fclose(f)) return -1;
   fprintf(r->gp, "set output '%s.png'\nset title \"%s\"\n%s\nunset title\nreset session\n"
-                 "set terminal pngcairo size 900,420 font 'sans,10'\nset grid\nset key outside right\n",
+                 "set terminal pngcairo size 900,420 font 'sans,10' noenhanced\nset grid\nset key outside right\n",
           id, caption, plot);
   fprintf(r->body, "<figure><img src=\"%s.png\" alt=\"", id);
   escape(r->body, caption);
