@@ -129,13 +129,14 @@ run: deps ## install, build and run the default co-simulation
 # go in RUN_ARGS, e.g. make run RUN_ARGS="--waves --waves-from=376000 --waves-to=378000".
 RUN_ARGS ?=
 run-default: $(BIN)/optile $(FW_ELF)
-	$(BIN)/optile $(RUN_ARGS) tests/scenarios/default.ini
+	$(BIN)/optile --firmware=$(FW_ELF) $(RUN_ARGS) tests/scenarios/default.ini
 
 test: deps ## install, build and run every test (what CI runs)
 	@$(MAKE) --no-print-directory test-run
 
+# Test scripts find this build's programs through OPTILE (the runner).
 test-run: build
-	@bash scripts/run-tests.sh $(O)/test-logs $(TESTS)
+	@OPTILE=$(BIN)/optile bash scripts/run-tests.sh $(O)/test-logs $(TESTS)
 
 test-asan: deps ## build with AddressSanitizer and UBSan, then run every test
 	@$(MAKE) --no-print-directory O=build/asan OPT=-O1 \

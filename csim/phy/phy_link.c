@@ -1005,9 +1005,19 @@ static void enter(phy_link_t *h, unsigned st)
     h->state = st;
     h->state_cnt = 0;
     switch (st) {
-    case PHY_ST_RESET:
+    case PHY_ST_RESET: {
+        /* entered at the end of a cycle (enable_i == 0): the output
+         * registers loaded in that cycle keep the on state's gearbox word
+         * and laser flags for the first RESET cycle (spec 4.5.2, 4.5.4);
+         * only the state behind them is cleared */
+        uint64_t tx[PHY_MAX_LANES];
+        unsigned laser = h->laser_reg;
+        memcpy(tx, h->lane_tx, sizeof tx);
         clear_link_state(h);
+        memcpy(h->lane_tx, tx, sizeof tx);
+        h->laser_reg = laser;
         break;
+    }
     case PHY_ST_LASER_ON:
         h->gb_resid = 0;
         h->rows = 0;

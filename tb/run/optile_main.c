@@ -15,6 +15,7 @@
 
 #include "run/report.h"
 #include "run/runner.h"
+#include "run/waves.h"
 
 static const char *const phys_limits_note =
     "64b/66b: 96.97% of the raw lane rate; 8 x 32 Gb/s carries at most 248.24 Gb/s of payload; "
@@ -71,6 +72,7 @@ static void usage(FILE *f) {
           "  --seed=N            override run.seed\n"
           "  --cycles=N          override run.cycles\n"
           "  --card=NAME         energy card csim/energy/cards/NAME.ini (override energy.card)\n"
+          "  --firmware=ELF      management firmware of every chip (override system.firmware)\n"
           "  --waves[=fst|vcd]   dump waves (default fst) into the run folder\n"
           "  --waves-from=C      first dumped cycle      --waves-to=C  last dumped cycle\n"
           "  --out=DIR           results folder (default build/runs/<scenario>-<seed>)\n"
@@ -79,7 +81,9 @@ static void usage(FILE *f) {
           "  --quiet             no terminal table\n"
           "  --test-hook=SPEC    test only: energy-miss:COMPONENT[:N] (an RTL activity counter\n"
           "                      misses N events) or tput:PLACE:WINDOW[:BITS] (RTL port PLACE\n"
-          "                      delivers BITS more in window WINDOW)\n"
+          "                      delivers BITS more in window WINDOW) or lane-word:CHIP:LANE:CYCLE\n"
+          "                      (the monitor sees bit 0 of that RTL lane word flipped; two-chip) or\n"
+          "                      dp-rst:CHIP:CYCLE (the datapath-reset monitor sees dp_rst_n inverted)\n"
           "exit status: 0 PASS, 1 FAIL, 2 bad options, scenario or set-up\n");
 }
 
@@ -281,7 +285,7 @@ int main(int argc, char **argv) {
   memset(r, 0, sizeof(*r));
   r->checks = true;
   scenario_defaults(&r->s);
-  enum { O_SEED = 256, O_CYCLES, O_CARD, O_WAVES, O_WFROM, O_WTO, O_OUT, O_SET, O_NOCHECK, O_QUIET, O_HOOK, O_HELP };
+  enum { O_SEED = 256, O_CYCLES, O_CARD, O_WAVES, O_WFROM, O_WTO, O_OUT, O_SET, O_NOCHECK, O_QUIET, O_HOOK, O_HELP, O_FW };
   static const struct option opts[] = {
       {"seed", required_argument, 0, O_SEED},         {"cycles", required_argument, 0, O_CYCLES},
       {"card", required_argument, 0, O_CARD},         {"waves", optional_argument, 0, O_WAVES},
@@ -289,6 +293,7 @@ int main(int argc, char **argv) {
       {"out", required_argument, 0, O_OUT},           {"set", required_argument, 0, O_SET},
       {"no-check", no_argument, 0, O_NOCHECK},        {"quiet", no_argument, 0, O_QUIET},
       {"test-hook", required_argument, 0, O_HOOK},    {"help", no_argument, 0, O_HELP},
+      {"firmware", required_argument, 0, O_FW},
       {0, 0, 0, 0}};
   /* options are collected first and applied over the file */
   struct { const char *key; char val[256]; } ov[64];
@@ -309,6 +314,7 @@ int main(int argc, char **argv) {
     switch (c) {
       case O_SEED: ov[nov].key = "run.seed"; snprintf(ov[nov++].val, 256, "%s", optarg); break;
       case O_CYCLES: ov[nov].key = "run.cycles"; snprintf(ov[nov++].val, 256, "%s", optarg); break;
+      case O_FW: ov[nov].key = "system.firmware"; snprintf(ov[nov++].val, 256, "%s", optarg); break;
       case O_CARD: card_from_cli = true; ov[nov].key = "energy.card"; snprintf(ov[nov++].val, 256, "%s", optarg); break;
       case O_WAVES: ov[nov].key = "run.waves"; snprintf(ov[nov++].val, 256, "%s", optarg ? optarg : "fst"); break;
       case O_WFROM: ov[nov].key = "run.waves_from"; snprintf(ov[nov++].val, 256, "%s", optarg); break;
@@ -359,7 +365,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "optile: %s (after command-line overrides)\n", err);
     return 2;
   }
-  if (r->s.waves_to && r->s.waves_to >= r->s.cycles) r->s.waves_to = r->s.cycles - 1;
+  if (r->s.waves == SCN_WAVES_VCD && waves_fst2vcd_check(waves_fst2vcd_prog(), err, sizeof(err))) {
+    fprintf(stderr, "optile: %s\n", err);
+    return 2;
+  }
+  /* a window may reach past run.cycles: the two-chip system is still checked
+   * (and dumped) while its drivers close (spec 9.4) */
   /* results folder */
   char seedtxt[32];
   snprintf(seedtxt, sizeof(seedtxt), "-%" PRIu64, r->s.seed);
@@ -419,7 +430,7 @@ int main(int argc, char **argv) {
   runner_log(r, !quiet, "optile: scenario %s (%s), seed %" PRIu64 ", %" PRIu64 " cycles, card %s, checks %s -> %s",
              r->s.path, scenario_system_name(r->s.system), r->s.seed, r->s.cycles, energy_card_name(r->card),
              r->checks ? "on" : "off", r->outdir);
-  if (hooks.energy_miss_component >= 0 || hook_port[0])
+  if (hooks.energy_miss_component >= 0 || hook_port[0] || hooks.lane_chip >= 0 || hooks.dprst_chip >= 0)
     runner_log(r, !quiet, "optile: TEST HOOK active: the monitor layer misreports on purpose");
   progress_start(&r->prog, r->s.cycles, !quiet);
   double t0 = progress_now(), c0 = cpu_now();
@@ -439,6 +450,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "optile: %s\n", err);
     runner_log(r, false, "optile: set-up error: %s", err);
     fclose(r->log);
+    xc_free(r->xc);
+    energy_card_free(r->card);
+    results_free(&r->res);
     return 2;
   }
   /* checks and figures */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_U64, K_U32, K_I32, K_DBL, K_BOOL, K_STR, K_ENUM };
+enum kind { K_U64, K_U32, K_I32, K_DBL, K_BOOL, K_STR, K_PATH, K_ENUM };
 
 struct key {
   const char *section, *name;
@@ -38,6 +38,8 @@ static const struct key keys[] = {
     {"system", "chips", K_U32, OFF(chips), 1, 16, NULL, "chips"},
     {"system", "mesh", K_U32, OFF(mesh_k), 1, 8, NULL, "k for a k x k mesh per chip"},
     {"system", "lanes", K_U32, OFF(lanes), 1, 8, NULL, "optical lanes per link"},
+    {"system", "firmware", K_PATH, OFF(firmware), 0, sizeof(((struct scenario *)0)->firmware), NULL,
+     "management firmware ELF (two-chip)"},
     {"system", "marker_period", K_U32, OFF(marker_period), 32, 65535, NULL, "alignment-marker period, rows"},
     {"traffic", "pattern", K_ENUM, OFF(pattern), 0, 0, traffics, "mesh traffic pattern"},
     {"traffic", "rate", K_DBL, OFF(rate), 0, 1, NULL, "offered flits/node/cycle"},
@@ -80,6 +82,7 @@ void scenario_defaults(struct scenario *s) {
   s->lost_lane = -1;
   s->retune = true;
   snprintf(s->card, sizeof(s->card), "product");
+  snprintf(s->firmware, sizeof(s->firmware), "build/fw/optile-fw.elf");
 }
 
 static const struct key *find(const char *section, const char *name) {
@@ -154,6 +157,20 @@ static int assign(struct scenario *s, const struct key *k, const char *v, char *
         if (!(v[i] == '-' || v[i] == '_' || v[i] == '.' || (v[i] >= '0' && v[i] <= '9') ||
               (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z'))) {
           snprintf(err, n, "'%s' may hold only letters, digits, '-', '_' and '.'", v);
+          return -1;
+        }
+      memcpy(p, v, len + 1);
+      return 0;
+    }
+    case K_PATH: {
+      size_t len = strlen(v);
+      if (len == 0 || len >= (size_t)k->hi) {
+        snprintf(err, n, "a path of 1 to %d characters is needed", (int)k->hi - 1);
+        return -1;
+      }
+      for (size_t i = 0; i < len; i++)
+        if (v[i] <= ' ' || v[i] > '~') {
+          snprintf(err, n, "'%s': a path without spaces or control characters is needed", v);
           return -1;
         }
       memcpy(p, v, len + 1);

@@ -50,6 +50,7 @@ struct scenario {
   bool retune;            /* firmware keeps the rings locked */
   /* [energy] */
   char card[64];          /* energy card name (csim/energy/cards/NAME.ini) */
+  char firmware[256];     /* [system] firmware: management firmware ELF of every chip */
   /* [check] */
   double throughput_tolerance; /* largest allowed |RTL - model| / model per window */
   double energy_tolerance;     /* largest allowed relative energy difference */

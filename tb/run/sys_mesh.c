@@ -11,6 +11,7 @@
 #include "noc/noc_router.h"
 #include "noc/router_dut.h"
 #include "run/runner.h"
+#include "run/waves.h"
 
 #define FW ROUTER_DUT_FLIT_BITS
 #define NW (FW / 64)
@@ -276,13 +277,11 @@ int sys_mesh_run(struct runner *r, char *err, size_t errlen) {
       m->sink_place[i] = xc_port_add(r->xc, place, false);
     }
   }
-  if (r->s.waves == SCN_WAVES_VCD) {
-    snprintf(err, errlen, "run.waves = vcd: the mesh system's router models dump FST only; use --waves=fst");
-    mesh_free(m);
-    return -1;
-  }
-  if (r->s.waves == SCN_WAVES_FST)
-    snprintf(r->waves_path, sizeof(r->waves_path), "%.500s/waves/router_X_Y.fst", r->outdir);
+  /* --waves=vcd: the routers dump FST; each file is converted after it is
+   * closed (run/waves.h) */
+  if (r->s.waves != SCN_WAVES_NONE)
+    snprintf(r->waves_path, sizeof(r->waves_path), "%.500s/waves/router_X_Y.%s", r->outdir,
+             r->s.waves == SCN_WAVES_VCD ? "vcd" : "fst");
   if (r->xc && r->s.waves != SCN_WAVES_NONE) xc_set_waves(r->xc, r->waves_path);
   if (runner_resolve_hook(r, err, errlen)) {
     mesh_free(m);
@@ -306,6 +305,7 @@ int sys_mesh_run(struct runner *r, char *err, size_t errlen) {
     return -1;
   }
   uint64_t t;
+  bool waves_dumped = false;
   for (t = 0; t < cycles; t++) {
     if (r->s.waves != SCN_WAVES_NONE && !waves_on && t == r->s.waves_from) {
       for (unsigned i = 0; i < m->n; i++) {
@@ -314,6 +314,7 @@ int sys_mesh_run(struct runner *r, char *err, size_t errlen) {
         router_dut_trace_open(m->dut[i], path);
       }
       waves_on = true;
+      waves_dumped = true;
     }
     if (waves_on && r->s.waves_to && t == r->s.waves_to + 1) {
       for (unsigned i = 0; i < m->n; i++) router_dut_trace_close(m->dut[i]);
@@ -445,6 +446,13 @@ int sys_mesh_run(struct runner *r, char *err, size_t errlen) {
   }
   if (waves_on)
     for (unsigned i = 0; i < m->n; i++) router_dut_trace_close(m->dut[i]);
+  if (waves_dumped && r->s.waves == SCN_WAVES_VCD)
+    for (unsigned i = 0; i < m->n; i++) {
+      char fst[700], vcd[700], e[600];
+      snprintf(fst, sizeof(fst), "%.600s/waves/router_%u_%u.fst", r->outdir, i % m->k, i / m->k);
+      snprintf(vcd, sizeof(vcd), "%.600s/waves/router_%u_%u.vcd", r->outdir, i % m->k, i / m->k);
+      if (waves_fst_to_vcd(waves_fst2vcd_prog(), fst, vcd, e, sizeof(e))) runner_log(r, true, "mesh: waves: %s", e);
+    }
   r->cycles_run = t;
   if (r->checks) xc_finish(r->xc, t);
 

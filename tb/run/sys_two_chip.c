@@ -12,9 +12,18 @@
  *    once, in order, bit-exact with its sideband;
  *  - the DMA: the bytes in chip B's receive buffer equal chip A's source;
  *  - agents' packets: end-to-end order and payload, latency per packet;
+ *  - each tile's PHY is shadowed by a golden link end (csim/phy/phy_link,
+ *    tb/xcheck/xc_phy.h) fed the RTL PHY's inputs of every cycle (datapath
+ *    reset, flit interface, lane_rx, rx power, CSR-side inputs); lane words
+ *    (bit-exact), laser bits, training state and the flits it delivers are
+ *    compared every cycle;
+ *  - each tile's datapath reset: dp_rst_n against ctrl.tile_en and
+ *    ctrl.soft_rst of the previous cycle (spec 2.4);
  *  - energy: RTL activity counters of both tiles against the golden
- *    activity (router: the shadow routers' counters; link: the lane pins as
- *    the monitors see them, counted by the rules of spec 4.5.2-4.5.4, 4.12).
+ *    activity (router: the shadow routers' counters; link: the shadow link
+ *    ends' own counters, spec 8.3).
+ * After run.cycles the hosts take the links down and close their drivers
+ * with every monitor still attached: the checks cover the close.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,7 +36,8 @@
 #include "optile_drv.h"
 #include "run/runner.h"
 #include "system/system.h"
-#include "xcheck/xc_vcd.h"
+#include "xcheck/xc_phy.h"
+#include "run/waves.h"
 
 #define FW 256
 #define NW (FW / 64)
@@ -67,30 +77,21 @@ struct chipmon {
   uint64_t lq[LQ][NW + 1];
   unsigned lq_h, lq_n;
   uint64_t link_flits;
-  /* link activity from the pins */
-  int was_on;
-  uint64_t t0, rows, row_pending;
-  uint64_t bits_sent[TILE_LANES], laser_cycles[TILE_LANES], heater_integral[TILE_LANES];
+  xc_phy_t *phy;                        /* the PHY's golden shadow */
+  int place_dprst;                      /* datapath reset timing (spec 2.4) */
+  int prev_valid;                       /* prev_* hold the previous cycle's registers */
+  uint8_t prev_tile_en, prev_soft_rst;
   uint64_t x_bits[2];                   /* X port output bits, per side */
-};
-
-/* --waves=vcd: the monitors' view of one tile, names as in the FST. */
-enum {
-  V_DPRST, V_RIN_VALID, V_RIN_HEAD, V_RIN_TAIL, V_RIN_VC, V_RIN_CV, V_RIN_CVC, V_ROUT_VALID, V_ROUT_HEAD,
-  V_ROUT_TAIL, V_ROUT_VC, V_ROUT_CV, V_ROUT_CVC, V_RIN_FLIT, V_ROUT_FLIT, V_PTXV, V_PTXR, V_PRXV, V_PRXR,
-  V_PTXS, V_PRXS, V_PTXF, V_PRXF, V_STATE, V_LINKUP, V_PHASE, V_LOCK, V_DESKEW, V_ACTIVE, V_LASER,
-  V_LTX, V_LRX, V_HEAT, V_POWER, V_MRDV, V_MRDA, V_MWRV, V_MWRA, V_MWRBE, V_INTR, V_NUM
 };
 
 struct tc {
   struct runner *r;
-  xc_vcd_t *vcd[SYS_CHIPS];
-  int vid[SYS_CHIPS][V_NUM];
   sys_t *s;
   struct chipmon c[SYS_CHIPS];
   ch_rng_t rng;
   double p_new;
   int agents_on;
+  int closing;                /* the run is over; the drivers are closing (still checked) */
   uint64_t e2e_errors, link_errors;
   uint64_t cycle;
   uint64_t snap_cycle;        /* cycle whose observer takes the energy snapshot */
@@ -98,7 +99,7 @@ struct tc {
   uint64_t snap_t;            /* cycles covered by the snapshot (0..snap_t-1) */
   struct tile_counters snap_rtl[SYS_CHIPS];
   noc_router_counters snap_gold[SYS_CHIPS];
-  uint64_t snap_bits[SYS_CHIPS][TILE_LANES], snap_laser[SYS_CHIPS][TILE_LANES], snap_heater[SYS_CHIPS][TILE_LANES];
+  phy_link_counters_t snap_phy[SYS_CHIPS];
 };
 
 static uint64_t mix(uint64_t z) {
@@ -242,7 +243,9 @@ static void drive(void *ctx, sys_t *s, uint64_t t) {
       if (t > 0 && o->mesh_out[p].valid) {
         noc_flit f;
         link_to_flit(&o->mesh_out[p], &f);
-        sink(T, chip, p, XC_RTL, &f, t - 1);
+        /* with checks on, the observer sinks the RTL's flits in the cycle
+         * they leave, beside the golden side's */
+        if (!T->r->checks) sink(T, chip, p, XC_RTL, &f, t - 1);
         c->sink_credit[p] = f.vc;
       }
       in->mesh_out_credit[p].valid = c->sink_credit[p] >= 0;
@@ -298,43 +301,36 @@ static void observe(void *ctx, sys_t *s, uint64_t t) {
   T->cycle = t;
   for (unsigned chip = 0; chip < SYS_CHIPS; chip++) sys_tile_obs(s, chip, &o[chip]);
   /* Energy snapshot at step 6 of the last cycle t: the RTL's counters then
-   * hold cycles 0..t-1; so do the monitors' before they add cycle t (a row
-   * composed in t-1 is resolved by cycle t's laser flags first). */
+   * hold cycles 0..t-1; so do the shadow link ends' between the check and
+   * the step of cycle t. */
   int snap = !T->snapped && (t == T->snap_cycle || (xc && xc_should_stop(xc)));
   for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
     struct chipmon *c = &T->c[chip];
     const struct tile_obs *b = &o[chip];
-    /* link activity from the pins (spec 4.5.2-4.5.4, 4.12) */
-    for (unsigned i = 0; i < TILE_LANES; i++)
-      if (c->row_pending && (b->lane_laser_on >> i & 1)) c->bits_sent[i] += 66;
-    c->row_pending = 0;
+    /* PHY shadow: reset and compare cycle t, snapshot, then step it */
+    if (c->phy) xc_phy_check(c->phy, t, b);
     if (snap) {
-      memcpy(T->snap_bits[chip], c->bits_sent, sizeof(c->bits_sent));
-      memcpy(T->snap_laser[chip], c->laser_cycles, sizeof(c->laser_cycles));
-      memcpy(T->snap_heater[chip], c->heater_integral, sizeof(c->heater_integral));
       sys_tile_counters(s, chip, &T->snap_rtl[chip]);
       if (c->gold) T->snap_gold[chip] = *noc_router_get_counters(c->gold);
+      if (c->phy) T->snap_phy[chip] = *xc_phy_counters(c->phy);
     }
-    for (unsigned i = 0; i < TILE_LANES; i++) {
-      if (b->lane_laser_on >> i & 1) c->laser_cycles[i]++;
-      c->heater_integral[i] += b->lane_heater[i];
-    }
-    int on = b->phy_state >= 1 && b->phy_state <= 5 && b->dp_rst_n;
-    if (on && !c->was_on) {
-      c->t0 = t;
-      c->rows = 0;
-    }
-    if (on && 66 * c->rows < (uint64_t)TILE_LANE_W * (t - c->t0 + 1)) {
-      c->rows++;
-      c->row_pending = 1;
-    }
-    c->was_on = on;
+    if (c->phy) xc_phy_step(c->phy, t, b);
     if (!xc) continue;
-    /* router shadow */
-    if (!b->dp_rst_n) {
-      noc_router_reset(c->gold);
-      continue;
+    /* the datapath reset itself (spec 2.4): registered from ctrl.tile_en
+     * and ctrl.soft_rst of the previous cycle */
+    if (c->prev_valid) {
+      const struct xc_hooks *hk = xc_get_hooks(xc);
+      uint64_t want = c->prev_tile_en && !c->prev_soft_rst, got = b->dp_rst_n;
+      if (hk->dprst_chip == (int)chip && hk->dprst_cycle == t) got ^= 1; /* test hook */
+      xc_data(xc, t, c->place_dprst, "dp_rst_n", true, &want, true, &got, 1);
     }
+    c->prev_valid = 1;
+    c->prev_tile_en = b->reg_tile_en;
+    c->prev_soft_rst = b->reg_soft_rst;
+    /* router shadow: the RTL router's reset is asynchronous, so in a cycle
+     * with the datapath reset active its outputs are already reset values;
+     * the shadow is reset in the same cycle, compared, and not stepped */
+    if (!b->dp_rst_n) noc_router_reset(c->gold);
     for (unsigned p = 0; p < TILE_PORTS; p++) {
       const noc_flit *g = noc_router_out(c->gold, p);
       const struct tile_link *ro = &b->rout[p];
@@ -344,12 +340,17 @@ static void observe(void *ctx, sys_t *s, uint64_t t) {
       if (g || ro->valid) xc_data(xc, t, c->place_out[p], "flit", g != NULL, gw, ro->valid, aw, NW + 1);
       if (g) {
         xc_port_bits(xc, c->place_out[p], XC_GOLD, FW);
-        if (p == TILE_PORT_X) c->x_bits[XC_GOLD] += FW;
+        if (p == TILE_PORT_X && !T->closing) c->x_bits[XC_GOLD] += FW;
         if (p == TILE_PORT_E || p == TILE_PORT_S) sink(T, chip, p, XC_GOLD, g, t);
       }
       if (ro->valid) {
         xc_port_bits(xc, c->place_out[p], XC_RTL, FW);
-        if (p == TILE_PORT_X) c->x_bits[XC_RTL] += FW;
+        if (p == TILE_PORT_X && !T->closing) c->x_bits[XC_RTL] += FW;
+        if (p == TILE_PORT_E || p == TILE_PORT_S) {
+          noc_flit f;
+          link_to_flit(ro, &f);
+          sink(T, chip, p, XC_RTL, &f, t);
+        }
       }
       int gc = noc_router_credit_out(c->gold, p);
       int ac = b->rin[p].credit_valid ? (int)b->rin[p].credit_vc : -1;
@@ -358,15 +359,17 @@ static void observe(void *ctx, sys_t *s, uint64_t t) {
         xc_data(xc, t, c->place_cred[p], "credit vc", gc >= 0, &ge, ac >= 0, &ae, 1);
       }
     }
-    for (unsigned p = 0; p < TILE_PORTS; p++) {
-      if (b->rin[p].valid) {
-        noc_flit f;
-        link_to_flit(&b->rin[p], &f);
-        noc_router_inject(c->gold, p, &f);
+    if (b->dp_rst_n) {
+      for (unsigned p = 0; p < TILE_PORTS; p++) {
+        if (b->rin[p].valid) {
+          noc_flit f;
+          link_to_flit(&b->rin[p], &f);
+          noc_router_inject(c->gold, p, &f);
+        }
+        if (b->rout[p].credit_valid) noc_router_credit(c->gold, p, b->rout[p].credit_vc);
       }
-      if (b->rout[p].credit_valid) noc_router_credit(c->gold, p, b->rout[p].credit_vc);
+      noc_router_step(c->gold);
     }
-    noc_router_step(c->gold);
     /* link scoreboard: into this chip's PHY ... */
     if (b->phy_tx_valid && b->phy_tx_ready) {
       if (c->lq_n == LQ) {
@@ -417,138 +420,6 @@ static void observe(void *ctx, sys_t *s, uint64_t t) {
 }
 
 
-static int vcd_open(struct tc *T, char *err, size_t errlen) {
-  struct runner *r = T->r;
-  static const struct { int id; int top; const char *name; unsigned w; } sig[] = {
-      {V_DPRST, 0, "dp_rst_n", 1},          {V_RIN_VALID, 0, "r_in_valid", 6},
-      {V_RIN_HEAD, 0, "r_in_head", 6},      {V_RIN_TAIL, 0, "r_in_tail", 6},
-      {V_RIN_VC, 0, "r_in_vc", 6},          {V_RIN_CV, 0, "r_in_credit_valid", 6},
-      {V_RIN_CVC, 0, "r_in_credit_vc", 6},  {V_ROUT_VALID, 0, "r_out_valid", 6},
-      {V_ROUT_HEAD, 0, "r_out_head", 6},    {V_ROUT_TAIL, 0, "r_out_tail", 6},
-      {V_ROUT_VC, 0, "r_out_vc", 6},        {V_ROUT_CV, 0, "r_out_credit_valid", 6},
-      {V_ROUT_CVC, 0, "r_out_credit_vc", 6}, {V_RIN_FLIT, 0, "r_in_flit", 6 * FW},
-      {V_ROUT_FLIT, 0, "r_out_flit", 6 * FW}, {V_PTXV, 0, "phy_tx_valid", 1},
-      {V_PTXR, 0, "phy_tx_ready", 1},       {V_PRXV, 0, "phy_rx_valid", 1},
-      {V_PRXR, 0, "phy_rx_ready", 1},       {V_PTXS, 0, "phy_tx_side", 4},
-      {V_PRXS, 0, "phy_rx_side", 4},        {V_PTXF, 0, "phy_tx_flit", FW},
-      {V_PRXF, 0, "phy_rx_flit", FW},       {V_STATE, 0, "p_state", 3},
-      {V_LINKUP, 0, "p_link_up", 1},        {V_PHASE, 0, "p_phase", 2},
-      {V_LOCK, 0, "p_lock", 8},             {V_DESKEW, 0, "p_deskew", 8},
-      {V_ACTIVE, 0, "p_active", 8},         {V_LASER, 1, "lane_laser_on_o", 8},
-      {V_LTX, 1, "lane_tx_o", 256},         {V_LRX, 1, "lane_rx_i", 256},
-      {V_HEAT, 1, "lane_heater_o", 96},     {V_POWER, 1, "lane_rx_power_i", 96},
-      {V_MRDV, 1, "mem_rd_valid_o", 1},     {V_MRDA, 1, "mem_rd_addr_o", 64},
-      {V_MWRV, 1, "mem_wr_valid_o", 1},     {V_MWRA, 1, "mem_wr_addr_o", 64},
-      {V_MWRBE, 1, "mem_wr_be_o", 32},      {V_INTR, 1, "intr_o", 1},
-  };
-  for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
-    char path[700];
-    snprintf(path, sizeof(path), "%.600s/waves/system.%c.vcd", r->outdir, 'A' + chip);
-    T->vcd[chip] = xc_vcd_open(path, r->s.waves_from, r->s.waves_to, err, errlen);
-    if (!T->vcd[chip]) return -1;
-    /* ports first (scope optile_tile), then the module's signals */
-    for (int pass = 1; pass >= 0; pass--)
-      for (size_t i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
-        if (sig[i].top == pass)
-          T->vid[chip][sig[i].id] =
-              xc_vcd_var(T->vcd[chip], pass ? "optile_tile" : "optile_tile.optile_tile", sig[i].name, sig[i].w);
-    xc_vcd_begin(T->vcd[chip]);
-  }
-  snprintf(r->waves_path, sizeof(r->waves_path), "%.500s/waves/system.A.vcd and .B.vcd", r->outdir);
-  return 0;
-}
-
-static void pack_bits(uint64_t *w, unsigned lsb, unsigned width, uint64_t v) {
-  for (unsigned i = 0; i < width; i++)
-    if (v >> i & 1) w[(lsb + i) / 64] |= 1ull << ((lsb + i) % 64);
-}
-
-static void vcd_obs(void *ctx, sys_t *s, uint64_t t) {
-  struct tc *T = ctx;
-  for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
-    xc_vcd_t *v = T->vcd[chip];
-    if (!xc_vcd_at(v, t)) continue;
-    const int *id = T->vid[chip];
-    struct tile_obs o;
-    sys_tile_obs(s, chip, &o);
-    const struct tile_dut_out *d = tile_dut_out(sys_tile(s, chip));
-    uint64_t b[9][1] = {{0}};
-    for (unsigned p = 0; p < TILE_PORTS; p++) {
-      b[0][0] |= (uint64_t)o.rin[p].valid << p;
-      b[1][0] |= (uint64_t)o.rin[p].head << p;
-      b[2][0] |= (uint64_t)o.rin[p].tail << p;
-      b[3][0] |= (uint64_t)(o.rin[p].vc & 1) << p;
-      b[4][0] |= (uint64_t)o.rin[p].credit_valid << p;
-      b[5][0] |= (uint64_t)(o.rin[p].credit_vc & 1) << p;
-      b[6][0] |= (uint64_t)o.rout[p].valid << p;
-      b[7][0] |= (uint64_t)o.rout[p].head << p;
-      b[8][0] |= (uint64_t)o.rout[p].tail << p;
-    }
-    uint64_t rvc = 0, rcv = 0, rcvc = 0;
-    for (unsigned p = 0; p < TILE_PORTS; p++) {
-      rvc |= (uint64_t)(o.rout[p].vc & 1) << p;
-      rcv |= (uint64_t)o.rout[p].credit_valid << p;
-      rcvc |= (uint64_t)(o.rout[p].credit_vc & 1) << p;
-    }
-    xc_vcd_set64(v, id[V_DPRST], o.dp_rst_n);
-    xc_vcd_set64(v, id[V_RIN_VALID], b[0][0]);
-    xc_vcd_set64(v, id[V_RIN_HEAD], b[1][0]);
-    xc_vcd_set64(v, id[V_RIN_TAIL], b[2][0]);
-    xc_vcd_set64(v, id[V_RIN_VC], b[3][0]);
-    xc_vcd_set64(v, id[V_RIN_CV], b[4][0]);
-    xc_vcd_set64(v, id[V_RIN_CVC], b[5][0]);
-    xc_vcd_set64(v, id[V_ROUT_VALID], b[6][0]);
-    xc_vcd_set64(v, id[V_ROUT_HEAD], b[7][0]);
-    xc_vcd_set64(v, id[V_ROUT_TAIL], b[8][0]);
-    xc_vcd_set64(v, id[V_ROUT_VC], rvc);
-    xc_vcd_set64(v, id[V_ROUT_CV], rcv);
-    xc_vcd_set64(v, id[V_ROUT_CVC], rcvc);
-    uint64_t fi[6 * NW] = {0}, fo[6 * NW] = {0}, w[NW + 1];
-    for (unsigned p = 0; p < TILE_PORTS; p++) {
-      link_words(&o.rin[p], w);
-      memcpy(fi + p * NW, w, sizeof(uint64_t) * NW);
-      link_words(&o.rout[p], w);
-      memcpy(fo + p * NW, w, sizeof(uint64_t) * NW);
-    }
-    xc_vcd_set(v, id[V_RIN_FLIT], fi);
-    xc_vcd_set(v, id[V_ROUT_FLIT], fo);
-    xc_vcd_set64(v, id[V_PTXV], o.phy_tx_valid);
-    xc_vcd_set64(v, id[V_PTXR], o.phy_tx_ready);
-    xc_vcd_set64(v, id[V_PRXV], o.phy_rx_valid);
-    xc_vcd_set64(v, id[V_PRXR], o.phy_rx_ready);
-    xc_vcd_set64(v, id[V_PTXS], o.phy_tx_side);
-    xc_vcd_set64(v, id[V_PRXS], o.phy_rx_side);
-    for (unsigned j = 0; j < NW; j++) w[j] = o.phy_tx_flit[2 * j] | (uint64_t)o.phy_tx_flit[2 * j + 1] << 32;
-    xc_vcd_set(v, id[V_PTXF], w);
-    for (unsigned j = 0; j < NW; j++) w[j] = o.phy_rx_flit[2 * j] | (uint64_t)o.phy_rx_flit[2 * j + 1] << 32;
-    xc_vcd_set(v, id[V_PRXF], w);
-    xc_vcd_set64(v, id[V_STATE], o.phy_state);
-    xc_vcd_set64(v, id[V_LINKUP], o.link_up);
-    xc_vcd_set64(v, id[V_PHASE], o.train_phase);
-    xc_vcd_set64(v, id[V_LOCK], o.lane_lock);
-    xc_vcd_set64(v, id[V_DESKEW], o.lane_deskew);
-    xc_vcd_set64(v, id[V_ACTIVE], o.active_mask);
-    xc_vcd_set64(v, id[V_LASER], o.lane_laser_on);
-    uint64_t lt[4] = {0}, lr[4] = {0}, lh[2] = {0}, lp[2] = {0};
-    for (unsigned i = 0; i < TILE_LANES; i++) {
-      pack_bits(lt, 32 * i, 32, o.lane_tx[i]);
-      pack_bits(lr, 32 * i, 32, o.lane_rx[i]);
-      pack_bits(lh, 12 * i, 12, o.lane_heater[i]);
-      pack_bits(lp, 12 * i, 12, o.lane_rx_power[i]);
-    }
-    xc_vcd_set(v, id[V_LTX], lt);
-    xc_vcd_set(v, id[V_LRX], lr);
-    xc_vcd_set(v, id[V_HEAT], lh);
-    xc_vcd_set(v, id[V_POWER], lp);
-    xc_vcd_set64(v, id[V_MRDV], d->mem_rd_valid);
-    xc_vcd_set64(v, id[V_MRDA], d->mem_rd_addr);
-    xc_vcd_set64(v, id[V_MWRV], d->mem_wr_valid);
-    xc_vcd_set64(v, id[V_MWRA], d->mem_wr_addr);
-    xc_vcd_set64(v, id[V_MWRBE], d->mem_wr_be);
-    xc_vcd_set64(v, id[V_INTR], d->intr);
-  }
-}
-
 struct prog_ctx {
   struct runner *r;
 };
@@ -576,12 +447,13 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
     return -1;
   }
   T->r = r;
-  int obs_id = -1, prog_id = -1, vcd_id = -1;
+  int obs_id = -1, prog_id = -1;
   ch_rng_seed(&T->rng, r->s.seed ^ 0x5eedull);
   T->p_new = r->s.pattern == SCN_TR_NONE ? 0 : r->s.rate / 4.5;
   struct sys_cfg cfg;
   sys_cfg_default(&cfg);
   cfg.seed = r->s.seed;
+  cfg.fw_elf = r->s.firmware;
   cfg.lanes = r->s.lanes;
   cfg.latency_cycles = r->s.fiber_cycles;
   cfg.ber = r->s.ber;
@@ -590,13 +462,16 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
   cfg.ch_tweak = ch_tweak;
   cfg.ch_tweak_ctx = r;
   char wpath[700];
-  if (r->s.waves == SCN_WAVES_FST) {
+  if (r->s.waves != SCN_WAVES_NONE) {
+    /* the tiles' own FST (full RTL hierarchy); for vcd it is converted
+     * after the run, once sys_free has closed the files */
     snprintf(wpath, sizeof(wpath), "%.600s/waves/system", r->outdir);
     cfg.waves = SYS_WAVES_FST;
     cfg.wave_from = r->s.waves_from;
     cfg.wave_to = r->s.waves_to ? r->s.waves_to + 1 : 0;
     cfg.wave_path = wpath;
-    snprintf(r->waves_path, sizeof(r->waves_path), "%.500s.A.fst and .B.fst", wpath);
+    snprintf(r->waves_path, sizeof(r->waves_path), "%.500s.A.%s and .B.%s", wpath,
+             r->s.waves == SCN_WAVES_VCD ? "vcd" : "fst", r->s.waves == SCN_WAVES_VCD ? "vcd" : "fst");
   }
   sys_t *s = sys_create(&cfg, err, errlen);
   if (!s) {
@@ -619,6 +494,10 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
       rc.route[1 - chip] = NOC_ROUTE_VALID | NOC_PORT_X;
       c->gold = noc_router_new(&rc, err, errlen);
       if (!c->gold) goto fail;
+      char pname[16];
+      snprintf(pname, sizeof(pname), "chip%c", 'A' + chip);
+      c->phy = xc_phy_new(r->xc, chip, pname, err, errlen);
+      if (!c->phy) goto fail;
       for (unsigned p = 0; p < TILE_PORTS; p++) {
         char place[64];
         int used = p != TILE_PORT_N && p != TILE_PORT_W; /* no traffic leaves through N or W */
@@ -632,15 +511,12 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
       c->place_sink = xc_port_add(r->xc, place, false);
       snprintf(place, sizeof(place), "link %c->%c", 'A' + chip, 'B' - chip);
       c->place_link = xc_port_add(r->xc, place, false);
+      snprintf(place, sizeof(place), "chip%c.dp_rst_n", 'A' + chip);
+      c->place_dprst = xc_port_add(r->xc, place, false);
     }
   }
   if (r->xc && r->s.waves != SCN_WAVES_NONE) xc_set_waves(r->xc, r->waves_path);
   if (runner_resolve_hook(r, err, errlen)) goto fail;
-  if (r->s.waves == SCN_WAVES_VCD) {
-    if (vcd_open(T, err, errlen)) goto fail;
-    vcd_id = sys_add_observer(s, vcd_obs, T);
-    if (r->xc) xc_set_waves(r->xc, r->waves_path);
-  }
   /* checks off (bare RTL, for the benchmark): no monitors at all */
   obs_id = r->checks ? sys_add_observer(s, observe, T) : -1;
   if (r->prog.on) prog_id = sys_add_observer(s, prog_obs, r);
@@ -697,15 +573,29 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
   if (sys_cycle(s) < budget && rc != -ECANCELED) rc = sys_step(s, budget - sys_cycle(s));
   r->cycles_run = sys_cycle(s);
   uint64_t t = r->cycles_run;
-  /* the run is over: closing the drivers (sys_free) steps the system on,
-   * unobserved and unchecked */
+  /* The run is over: the hosts take the links down and close their
+   * drivers. That steps the system on, and it stays fully checked (agents
+   * finish the packet in hand and offer no new one; sinks keep returning
+   * credits), so a difference around a datapath or PHY reset cannot hide
+   * behind the end of the run (spec 9.4). */
+  T->agents_on = 0;
+  T->closing = 1;
+  if (prog_id >= 0) sys_remove_observer(s, prog_id); /* progress counts run.cycles */
+  prog_id = -1;
+  if (rc != -ECANCELED) {
+    uint64_t c0 = sys_cycle(s);
+    for (unsigned chip = 0; chip < SYS_CHIPS && setup_rc == 0; chip++)
+      if (optile_link_down(sys_dev(s, chip)))
+        runner_log(r, true, "two-chip: close: chip %c: link down: %s", 'A' + chip,
+                   optile_last_error(sys_dev(s, chip)));
+    for (unsigned chip = 0; chip < SYS_CHIPS; chip++) optile_close(sys_dev(s, chip));
+    runner_log(r, false, "two-chip: close (links down, drivers closed), checked: cycles %" PRIu64 "..%" PRIu64, c0,
+               sys_cycle(s) - 1);
+  }
   if (obs_id >= 0) sys_remove_observer(s, obs_id);
   if (prog_id >= 0) sys_remove_observer(s, prog_id);
-  if (vcd_id >= 0) sys_remove_observer(s, vcd_id);
-  for (unsigned chip = 0; chip < SYS_CHIPS; chip++)
-    if (xc_vcd_close(T->vcd[chip])) runner_log(r, true, "two-chip: writing the VCD of chip %c failed", 'A' + chip);
   sys_set_drive(s, NULL, NULL);
-  if (r->xc) xc_finish(r->xc, t);
+  if (r->xc) xc_finish(r->xc, sys_cycle(s));
 
   /* ---- checks and figures ---- */
   if (r->checks) {
@@ -750,9 +640,7 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
     for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
       T->snap_rtl[chip] = tcs[chip];
       if (T->c[chip].gold) T->snap_gold[chip] = *noc_router_get_counters(T->c[chip].gold);
-      memcpy(T->snap_bits[chip], T->c[chip].bits_sent, sizeof(T->c[chip].bits_sent));
-      memcpy(T->snap_laser[chip], T->c[chip].laser_cycles, sizeof(T->c[chip].laser_cycles));
-      memcpy(T->snap_heater[chip], T->c[chip].heater_integral, sizeof(T->c[chip].heater_integral));
+      if (T->c[chip].phy) T->snap_phy[chip] = *xc_phy_counters(T->c[chip].phy);
     }
     runner_log(r, false, "two-chip: energy snapshot taken after the run (cycle %" PRIu64 ")", t);
   }
@@ -763,12 +651,13 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
       ar->bits_received[i] += far->bits_sent[i];
       ar->laser_cycles[i] += tc->laser_cycles[i];
       ar->heater_integral[i] += tc->heater_integral[i];
-      ag->bits_sent[i] += T->snap_bits[chip][i];
-      ag->bits_received[i] += T->snap_bits[1 - chip][i];
-      ag->laser_cycles[i] += T->snap_laser[chip][i];
-      ag->heater_integral[i] += T->snap_heater[chip][i];
+      ag->bits_sent[i] += T->snap_phy[chip].bits_sent[i];
+      ag->bits_received[i] += T->snap_phy[1 - chip].bits_sent[i];
+      ag->laser_cycles[i] += T->snap_phy[chip].laser_cycles[i];
+      ag->heater_integral[i] += T->snap_phy[chip].heater_integral[i];
     }
     ar->replays += tc->phy_replays;
+    ag->replays += T->snap_phy[chip].replays;
     for (unsigned p = 0; p < TILE_PORTS; p++) {
       ar->buf_writes += tc->rtr_buf_wr[p];
       ar->buf_reads += tc->rtr_buf_rd[p];
@@ -789,7 +678,6 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
       }
     }
   }
-  ag->replays = ar->replays; /* reported only */
   ar->cycles = ag->cycles = 2 * T->snap_t;
   uint64_t agent_bits = (T->c[0].sink_flits[XC_RTL] + T->c[1].sink_flits[XC_RTL]) * FW;
   ar->payload_bits = ag->payload_bits = xf.delivered * 8 + agent_bits;
@@ -842,20 +730,30 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
                                 (json_int_t)xf.end_cycle, "goodput_gbps",
                                 isnan(secs_dma) ? json_null() : json_real((double)xf.delivered * 8 / secs_dma / 1e9)));
   free(src), free(dst);
-  for (unsigned chip = 0; chip < SYS_CHIPS; chip++) noc_router_free(T->c[chip].gold);
+  for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
+    noc_router_free(T->c[chip].gold);
+    xc_phy_free(T->c[chip].phy);
+  }
   sys_free(s);
   free(T);
+  if (r->s.waves == SCN_WAVES_VCD)
+    for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
+      char fst[720], vcd[720], e[600];
+      snprintf(fst, sizeof(fst), "%s.%c.fst", wpath, 'A' + chip);
+      snprintf(vcd, sizeof(vcd), "%s.%c.vcd", wpath, 'A' + chip);
+      if (waves_fst_to_vcd(waves_fst2vcd_prog(), fst, vcd, e, sizeof(e)))
+        runner_log(r, true, "two-chip: waves: %s", e);
+    }
   return 0;
 fail:
   /* closing the drivers steps the system: unhook the monitors first */
   if (obs_id >= 0) sys_remove_observer(s, obs_id);
   if (prog_id >= 0) sys_remove_observer(s, prog_id);
-  if (vcd_id >= 0) sys_remove_observer(s, vcd_id);
   sys_set_drive(s, NULL, NULL);
   sys_free(s);
   for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
     noc_router_free(T->c[chip].gold);
-    xc_vcd_close(T->vcd[chip]);
+    xc_phy_free(T->c[chip].phy);
   }
   free(T);
   return -1;

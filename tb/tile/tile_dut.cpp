@@ -254,7 +254,20 @@ void tile_dut_observe(const tile_dut *d, struct tile_obs *o) {
     o->lane_heater[i] = d->out.lane_heater[i];
     o->lane_rx_power[i] = d->in.lane_rx_power[i];
     o->lane_power[i] = static_cast<uint16_t>(bits(r->optile_tile__DOT__p_power, 12 * i, 12));
+    o->phy_heater_code[i] = static_cast<uint16_t>(bits(r->optile_tile__DOT__u_phy__DOT__heater_code_i, 12 * i, 12));
   }
+  o->phy_enable = r->optile_tile__DOT__u_phy__DOT__enable_i;
+  o->phy_rings_locked = r->optile_tile__DOT__u_phy__DOT__rings_locked_i;
+  o->phy_retrain = r->optile_tile__DOT__u_phy__DOT__retrain_i;
+  o->phy_lane_mask = r->optile_tile__DOT__u_phy__DOT__lane_mask_i;
+  o->phy_am_period = r->optile_tile__DOT__u_phy__DOT__am_period_i;
+  o->phy_idle_timeout = r->optile_tile__DOT__u_phy__DOT__idle_timeout_i;
+  o->phy_laser_settle = r->optile_tile__DOT__u_phy__DOT__laser_settle_i;
+  o->phy_replay_timeout = r->optile_tile__DOT__u_phy__DOT__replay_timeout_i;
+  o->phy_replay_limit = r->optile_tile__DOT__u_phy__DOT__replay_limit_i;
+  o->phy_train_timeout = r->optile_tile__DOT__u_phy__DOT__train_timeout_i;
+  o->reg_tile_en = r->optile_tile__DOT__u_csr__DOT__u_reg__DOT__ctrl_tile_en_q;
+  o->reg_soft_rst = r->optile_tile__DOT__u_csr__DOT__u_reg__DOT__ctrl_soft_rst_q;
 }
 
 void tile_dut_counters(const tile_dut *d, struct tile_counters *c) {

@@ -106,6 +106,14 @@ struct tile_obs {
   uint32_t lane_tx[TILE_LANES], lane_rx[TILE_LANES];
   uint8_t lane_laser_on;
   uint16_t lane_heater[TILE_LANES], lane_rx_power[TILE_LANES], lane_power[TILE_LANES];
+  /* The PHY's CSR-side inputs of this cycle (spec 4.2, wired by spec 2.4):
+   * what u_phy samples, for the golden link end's shadow. */
+  uint8_t phy_enable, phy_rings_locked, phy_retrain, phy_lane_mask, phy_replay_limit;
+  uint16_t phy_am_period, phy_laser_settle, phy_replay_timeout;
+  uint32_t phy_idle_timeout, phy_train_timeout;
+  uint16_t phy_heater_code[TILE_LANES];
+  /* ctrl.tile_en and ctrl.soft_rst register values of this cycle (spec 2.4) */
+  uint8_t reg_tile_en, reg_soft_rst;
 };
 
 /* Block counters (spec 4.12, 5.8, 6.8, 5.9), including those without a

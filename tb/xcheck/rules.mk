@@ -4,14 +4,9 @@
 # This fragment is read after tb/noc, tb/system and tb/tile (sorted order), so
 # their object lists are known here.
 
-OPTILE_OBJS := $(OBJ)/tb/run/optile_main.o $(OBJ)/tb/run/sys_mesh.o $(OBJ)/tb/noc/router_dut.o
-OPTILE_LIBS := $(VL)/router/Vrouter__ALL.a
-ifneq ($(TB_SYSTEM_OBJS),)
-OPTILE_OBJS += $(OBJ)/tb/run/sys_two_chip.o $(TB_SYSTEM_OBJS)
-OPTILE_LIBS += $(TB_SYSTEM_LIBS)
-else
-OPTILE_OBJS += $(OBJ)/tb/run/sys_two_chip_none.o
-endif
+OPTILE_OBJS := $(OBJ)/tb/run/optile_main.o $(OBJ)/tb/run/sys_mesh.o $(OBJ)/tb/noc/router_dut.o \
+               $(OBJ)/tb/run/sys_two_chip.o $(TB_SYSTEM_OBJS)
+OPTILE_LIBS := $(VL)/router/Vrouter__ALL.a $(TB_SYSTEM_LIBS)
 
 $(BIN)/optile: $(OPTILE_OBJS) $(LIB)/libxcheck.a $(LIB)/librun.a $(LIB)/libhost.a $(LIB)/libcsim.a \
                $(OPTILE_LIBS) $(VL)/libverilated.a
@@ -30,10 +25,14 @@ bench-run: $(BIN)/optile $(FW_ELF) ## default run: simulated cycles/s with all c
 XR := tests/run/expect_run.sh
 XO := $(O)/runs/test
 TESTS += $(BIN)/optile@--quiet@--out=$(XO)-mesh2@tests/scenarios/mesh2.ini
-TESTS += $(BIN)/optile@--quiet@--out=$(XO)-two-chip@tests/scenarios/two_chip_short.ini
+TESTS += $(BIN)/optile@--quiet@--out=$(XO)-two-chip@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
 TESTS += $(XR)@1@component.crossbar..dynamic,.driven.by.xbar@junit.xml@--@--quiet@--out=$(XO)-hook-energy@--test-hook=energy-miss:crossbar@tests/scenarios/mesh2.ini
 TESTS += $(XR)@1@tile1_0.out.W:.throughput.window.3@optile.log@--@--quiet@--out=$(XO)-hook-tput@--test-hook=tput:tile1_0.out.W:3@tests/scenarios/mesh2.ini
-TESTS += $(XR)@1@component.laser..static,.driven.by.laser_cycles@junit.xml@--@--quiet@--out=$(XO)-hook-laser@--test-hook=energy-miss:laser:3@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@1@component.laser..static,.driven.by.laser_cycles@junit.xml@--@--quiet@--out=$(XO)-hook-laser@--test-hook=energy-miss:laser:3@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@1@MISMATCH.cycle.330000.at.chipB.lane.3:.lane_tx_o.word:.expected..golden..0x.{8},.actual..RTL..0x.{8}@optile.log@--@--quiet@--out=$(XO)-hook-lane@--test-hook=lane-word:B:3:330000@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@1@MISMATCH.cycle.250000.at.chipA.dp_rst_n:@optile.log@--@--quiet@--out=$(XO)-hook-dprst@--test-hook=dp-rst:A:250000@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@0@.var.logic.*cred_q@waves/router_1_1.vcd@--@--quiet@--out=$(XO)-vcd-mesh@--waves=vcd@--waves-from=100@--waves-to=120@--cycles=2000@tests/scenarios/mesh2.ini
+TESTS += $(XR)@0@.scope.module.u_phy@waves/system.B.vcd@--@--quiet@--out=$(XO)-vcd-two-chip@--waves=vcd@--waves-from=1000@--waves-to=1010@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
 TESTS += !$(BIN)/optile@--quiet@--out=$(XO)-bad@tests/run/bad/unknown_key.ini
 TESTS += $(XR)@2@unknown_key.ini:7:.traffic.patern:.unknown.key@--@--out=$(XO)-bad@tests/run/bad/unknown_key.ini
 TESTS += $(XR)@2@out_of_range.ini:4:.system.mesh:.9.is.out.of.range@--@--out=$(XO)-bad@tests/run/bad/out_of_range.ini
@@ -41,4 +40,5 @@ TESTS += $(XR)@2@syntax.ini:3:.syntax.error@--@--out=$(XO)-bad@tests/run/bad/syn
 TESTS += $(XR)@2@card.ini:5:.energy.card.=.no-such-card@--@--out=$(XO)-bad@tests/run/bad/card.ini
 TESTS += $(XR)@2@run.cycles:..abc..is.not.an.integer@--@--cycles=abc@tests/scenarios/mesh2.ini
 TESTS += $(XR)@2@--bogus:.unknown.option@--@--bogus@tests/scenarios/mesh2.ini
+TESTS += $(XR)@2@firmware.of.chip.A:./nonexistent.elf:.cannot.open@--@--quiet@--out=$(XO)-bad@--firmware=/nonexistent.elf@tests/scenarios/two_chip_short.ini
 $(XR): $(BIN)/optile

@@ -41,7 +41,11 @@ void xc_hooks_none(struct xc_hooks *h) {
   memset(h, 0, sizeof(*h));
   h->energy_miss_component = -1;
   h->tput_port = -1;
+  h->lane_chip = -1;
+  h->dprst_chip = -1;
 }
+
+const struct xc_hooks *xc_get_hooks(const xc_t *x) { return &x->hooks; }
 
 xc_t *xc_new(const struct xc_config *cfg, struct results *res) {
   xc_t *x = calloc(1, sizeof(*x));
@@ -115,8 +119,42 @@ int xc_hooks_parse(struct xc_hooks *h, char *port_name, size_t port_name_len, co
     }
     return 0;
   }
+  if (kind && !strcmp(kind, "lane-word") && a && b && c) {
+    if ((strcmp(a, "A") && strcmp(a, "B"))) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a chip (A or B)", spec, a);
+      return -1;
+    }
+    unsigned long lane = strtoul(b, &end, 0);
+    if (*end || !*b || lane > 7) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a lane (0..7)", spec, b);
+      return -1;
+    }
+    h->lane_cycle = strtoull(c, &end, 0);
+    if (*end || !*c) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a cycle", spec, c);
+      return -1;
+    }
+    h->lane_chip = a[0] - 'A';
+    h->lane_idx = (unsigned)lane;
+    return 0;
+  }
+  if (kind && !strcmp(kind, "dp-rst") && a && b) {
+    if ((strcmp(a, "A") && strcmp(a, "B"))) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a chip (A or B)", spec, a);
+      return -1;
+    }
+    h->dprst_cycle = strtoull(b, &end, 0);
+    if (*end || !*b) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a cycle", spec, b);
+      return -1;
+    }
+    h->dprst_chip = a[0] - 'A';
+    return 0;
+  }
   snprintf(err, errlen,
-           "--test-hook %s: expected energy-miss:COMPONENT[:N] or tput:PLACE:WINDOW[:BITS]", spec);
+           "--test-hook %s: expected energy-miss:COMPONENT[:N], tput:PLACE:WINDOW[:BITS], "
+           "lane-word:CHIP:LANE:CYCLE or dp-rst:CHIP:CYCLE",
+           spec);
   return -1;
 }
 

@@ -21,7 +21,12 @@
  *  - energy_miss: an RTL activity counter misses `energy_miss_events`
  *    events of the count driving component `energy_miss_component`;
  *  - tput_*: RTL port `tput_port` delivers `tput_bits` extra bits in window
- *    `tput_window`.
+ *    `tput_window`;
+ *  - lane_*: the RTL lane word of chip `lane_chip`, lane `lane_idx` in cycle
+ *    `lane_cycle` is seen with bit 0 flipped (xc_phy.h);
+ *  - dprst_*: the datapath-reset timing monitor (spec 2.4) of chip
+ *    `dprst_chip` sees dp_rst_n inverted in cycle `dprst_cycle` (the
+ *    shadows still follow the real signal).
  * The runner sets them only from its `--test-hook` option.
  */
 #ifndef OPTILE_TB_XC_H
@@ -54,6 +59,11 @@ struct xc_hooks {
   int tput_port;               /* port id, -1: off */
   uint64_t tput_window;        /* window index */
   uint64_t tput_bits;
+  int lane_chip;               /* lane-word: chip index, -1: off */
+  unsigned lane_idx;           /* lane whose RTL word the monitor corrupts */
+  uint64_t lane_cycle;         /* in this cycle (bit 0 flipped) */
+  int dprst_chip;              /* dp-rst: chip index, -1: off */
+  uint64_t dprst_cycle;        /* cycle whose dp_rst_n the timing monitor sees inverted */
 };
 
 /* One mismatch, as recorded. */
@@ -87,10 +97,13 @@ void xc_free(xc_t *x);
 void xc_set_hooks(xc_t *x, const struct xc_hooks *h);
 /* Off state for hooks. */
 void xc_hooks_none(struct xc_hooks *h);
-/* Parse "energy-miss:COMPONENT[:N]" or "tput:PORTNAME:WINDOW[:BITS]" (port
+/* Parse "energy-miss:COMPONENT[:N]", "tput:PORTNAME:WINDOW[:BITS]" or
+ * "lane-word:CHIP:LANE:CYCLE" (CHIP A or B, LANE 0..7) or "dp-rst:CHIP:CYCLE" (port
  * names are resolved later, at xc_port_add). 0 or -1 with err. */
 int xc_hooks_parse(struct xc_hooks *h, char *port_name, size_t port_name_len, const char *spec,
                    char *err, size_t errlen);
+/* The hooks in force (the PHY shadow reads the lane-word hook). */
+const struct xc_hooks *xc_get_hooks(const xc_t *x);
 /* Resolve a hook port by name once ports exist; -1 if the name is unknown. */
 int xc_hooks_resolve_port(xc_t *x, const char *name);
 

@@ -11,7 +11,7 @@ file=""
 if [ "$1" != "--" ]; then file=$1; shift; fi
 [ "$1" = "--" ] || { echo "expect_run: usage: STATUS PATTERN [FILE] -- ARGS..." >&2; exit 2; }
 shift
-bin=${OPTILE:-build/bin/optile}
+bin=${OPTILE:-build/bin/optile}   # make test sets OPTILE to the build under test (build/ or build/asan/)
 out=$("$bin" "$@" 2>&1); rc=$?
 echo "$out"
 if [ "$rc" != "$want" ]; then echo "expect_run: exit status $rc, expected $want" >&2; exit 1; fi

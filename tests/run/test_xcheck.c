@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "xcheck/xc.h"
-#include "xcheck/xc_vcd.h"
+#include "xcheck/xc_phy.h"
 
 static energy_card_t *card;
 
@@ -317,41 +317,119 @@ static void test_latency_percentiles(void **state) {
 }
 
 /* The monitor-level VCD: nested scopes, the window, values only on change. */
-static void test_vcd_window_and_changes(void **state) {
-  (void)state;
-  char path[] = "/tmp/optile-vcd-XXXXXX", err[256];
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
-  xc_vcd_t *v = xc_vcd_open(path, 10, 12, err, sizeof(err));
-  assert_non_null(v);
-  int a = xc_vcd_var(v, "top", "clk_en", 1);
-  int b = xc_vcd_var(v, "top.core", "word", 70);
-  int c = xc_vcd_var(v, "other", "x", 3);
-  assert_int_equal(xc_vcd_var(v, "top", "bad", 0), -1);
-  xc_vcd_begin(v);
-  for (uint64_t t = 0; t < 20; t++) {
-    if (!xc_vcd_at(v, t)) continue;
-    uint64_t w[2] = {t == 11 ? 5u : 4u, 1}; /* bit 64 set */
-    xc_vcd_set64(v, a, 1);
-    xc_vcd_set(v, b, w);
-    xc_vcd_set64(v, c, 0xff); /* masked to 3 bits */
+
+/* The PHY shadow (xc_phy.h) against a second golden link end standing in
+ * for the RTL: equal every cycle while the stand-in is reported faithfully;
+ * a lane word changed by the monitor is named at its cycle, chip and lane
+ * with both words, a training state at the PHY place; then the test hook
+ * lane-word does the same from xc_hooks. */
+static void obs_of(const phy_link_out_t *g, const phy_link_csr_t *c, struct tile_obs *o) {
+  memset(o, 0, sizeof(*o));
+  o->dp_rst_n = 1;
+  for (unsigned i = 0; i < TILE_LANES; i++) {
+    o->lane_tx[i] = (uint32_t)g->lane_tx[i];
+    o->lane_heater[i] = g->lane_heater[i];
+    o->lane_power[i] = g->lane_power[i];
+    o->phy_heater_code[i] = c->heater_code[i];
   }
-  assert_int_equal(xc_vcd_close(v), 0);
-  FILE *f = fopen(path, "r");
-  assert_non_null(f);
-  static char text[4096];
-  size_t n = fread(text, 1, sizeof(text) - 1, f);
-  text[n] = 0;
-  fclose(f);
-  unlink(path);
-  assert_non_null(strstr(text, "$scope module top $end\n$var wire 1 ! clk_en $end\n$scope module core $end\n"
-                               "$var wire 70 \" word [69:0] $end\n$upscope $end\n$upscope $end\n"
-                               "$scope module other $end\n"));
-  assert_null(strstr(text, "#9\n"));
-  assert_non_null(strstr(text, "#10\n1!\nb10000000000000000000000000000000000000000000000000000000000000100 \"\nb111 #\n"));
-  assert_non_null(strstr(text, "#11\nb10000000000000000000000000000000000000000000000000000000000000101 \"\n#12\nb1"));
-  assert_null(strstr(text, "#13\n"));
+  o->lane_laser_on = (uint8_t)g->laser_on;
+  o->phy_state = (uint8_t)g->state;
+  o->link_up = (uint8_t)g->link_up;
+  o->lane_lock = (uint8_t)g->lane_lock;
+  o->lane_deskew = (uint8_t)g->lane_deskew;
+  o->active_mask = (uint8_t)g->active_mask;
+  o->train_phase = (uint8_t)g->train_phase;
+  o->phy_tx_ready = (uint8_t)g->tx_ready;
+  o->phy_rx_valid = (uint8_t)g->rx_valid;
+  o->phy_enable = (uint8_t)c->enable;
+  o->phy_rings_locked = (uint8_t)c->rings_locked;
+  o->phy_lane_mask = (uint8_t)c->lane_mask;
+  o->phy_am_period = (uint16_t)c->am_period;
+  o->phy_idle_timeout = c->idle_timeout;
+  o->phy_laser_settle = (uint16_t)c->laser_settle;
+  o->phy_replay_timeout = (uint16_t)c->replay_timeout;
+  o->phy_replay_limit = (uint8_t)c->replay_limit;
+  o->phy_train_timeout = c->train_timeout;
+}
+
+static void run_shadow(xc_t *x, uint64_t bad_lane_at, uint64_t bad_state_at) {
+  char err[256];
+  phy_link_cfg_t cfg;
+  phy_link_cfg_default(&cfg);
+  phy_link_t *rtl = phy_link_new(&cfg, err, sizeof(err));
+  assert_non_null(rtl);
+  xc_phy_t *ph = xc_phy_new(x, 1, "chipB", err, sizeof(err));
+  assert_non_null(ph);
+  phy_link_csr_t c;
+  phy_link_csr_default(&c);
+  c.enable = 1;
+  c.laser_settle = 20;
+  c.heater_code[3] = 1234;
+  assert_int_equal(phy_link_set_csr(rtl, &c, err, sizeof(err)), 0);
+  for (uint64_t t = 0; t < 300; t++) {
+    phy_link_out_t g;
+    phy_link_outputs(rtl, &g);
+    struct tile_obs o;
+    obs_of(&g, &c, &o);
+    if (t == bad_lane_at) o.lane_tx[5] ^= 0x80u;
+    if (t == bad_state_at) o.phy_state ^= 1u;
+    xc_phy_check(ph, t, &o);
+    xc_phy_step(ph, t, &o);
+    phy_link_step(rtl, NULL);
+  }
+  assert_int_equal(xc_phy_cycles(ph), 300);
+  /* the shadow's own activity: lasers on from LASER_ON, heater integrated */
+  assert_true(xc_phy_counters(ph)->laser_cycles[0] > 0);
+  assert_int_equal(xc_phy_counters(ph)->laser_cycles[0], phy_link_counters(rtl)->laser_cycles[0]);
+  assert_int_equal(xc_phy_counters(ph)->heater_integral[3], phy_link_counters(rtl)->heater_integral[3]);
+  xc_phy_free(ph);
+  phy_link_free(rtl);
+}
+
+static void test_phy_shadow_names_cycle_chip_lane(void **state) {
+  (void)state;
+  struct results res;
+  xc_t *x = mk(&res, 1024, 0);
+  run_shadow(x, UINT64_MAX, UINT64_MAX);
+  assert_int_equal(xc_mismatches(x), 0);
+  assert_true(xc_compared(x) >= 300 * 9);
+  xc_free(x);
+  results_free(&res);
+
+  x = mk(&res, 1024, 0);
+  run_shadow(x, 150, 170);
+  assert_int_equal(xc_mismatches(x), 2);
+  const struct xc_mismatch *m = xc_first_mismatch(x);
+  assert_int_equal(m->cycle, 150);
+  assert_string_equal(m->place, "chipB.lane.5");
+  assert_string_equal(m->what, "lane_tx_o word");
+  unsigned long e = strtoul(m->expected, NULL, 0), a = strtoul(m->actual, NULL, 0);
+  assert_int_equal(e ^ a, 0x80);
+  const struct xc_port *pp = NULL;
+  for (size_t i = 0; i < xc_nports(x); i++)
+    if (!strcmp(xc_port(x, i)->place, "chipB.phy")) pp = xc_port(x, i);
+  assert_non_null(pp);
+  assert_int_equal(pp->mismatched, 1);
+  assert_int_equal(pp->first.cycle, 170);
+  assert_non_null(strstr(pp->first.what, "state_o"));
+  xc_free(x);
+  results_free(&res);
+
+  /* the documented hook: chip B, lane 2, cycle 200 */
+  x = mk(&res, 1024, 0);
+  struct xc_hooks h;
+  xc_hooks_none(&h);
+  char port[64], err[256];
+  assert_int_equal(xc_hooks_parse(&h, port, sizeof(port), "lane-word:B:2:200", err, sizeof(err)), 0);
+  xc_set_hooks(x, &h);
+  run_shadow(x, UINT64_MAX, UINT64_MAX);
+  assert_int_equal(xc_mismatches(x), 1);
+  assert_int_equal(xc_first_mismatch(x)->cycle, 200);
+  assert_string_equal(xc_first_mismatch(x)->place, "chipB.lane.2");
+  assert_int_equal(xc_hooks_parse(&h, port, sizeof(port), "lane-word:C:2:200", err, sizeof(err)), -1);
+  assert_int_equal(xc_hooks_parse(&h, port, sizeof(port), "lane-word:A:9:200", err, sizeof(err)), -1);
+  xc_free(x);
+  results_free(&res);
 }
 
 int main(void) {
@@ -368,7 +446,7 @@ int main(void) {
       cmocka_unit_test(test_energy_missed_event_laser),
       cmocka_unit_test(test_energy_missed_event_modulator),
       cmocka_unit_test(test_latency_percentiles),
-      cmocka_unit_test(test_vcd_window_and_changes),
+      cmocka_unit_test(test_phy_shadow_names_cycle_chip_lane),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
