@@ -314,6 +314,11 @@ int scenario_validate(const struct scenario *s, char *err, size_t errlen) {
     snprintf(err, errlen, "%s: system.chips is %u, the two-chip system needs 2", where, (unsigned)s->chips);
     return -1;
   }
+  if (s->system == SCN_SYS_TWO_CHIP && s->mesh_k != 1) {
+    snprintf(err, errlen, "%s: system.mesh is %u, the two-chip system has one tile per chip (mesh = 1); "
+             "multi-tile meshes run as system.type = mesh", where, (unsigned)s->mesh_k);
+    return -1;
+  }
   return 0;
 }
 

@@ -41,4 +41,5 @@ TESTS += $(XR)@2@card.ini:5:.energy.card.=.no-such-card@--@--out=$(XO)-bad@tests
 TESTS += $(XR)@2@run.cycles:..abc..is.not.an.integer@--@--cycles=abc@tests/scenarios/mesh2.ini
 TESTS += $(XR)@2@--bogus:.unknown.option@--@--bogus@tests/scenarios/mesh2.ini
 TESTS += $(XR)@2@firmware.of.chip.A:./nonexistent.elf:.cannot.open@--@--quiet@--out=$(XO)-bad@--firmware=/nonexistent.elf@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@2@system.mesh.is.2,.the.two-chip.system.has.one.tile.per.chip@--@--quiet@--out=$(XO)-bad@--set=system.mesh=2@tests/scenarios/two_chip_short.ini
 $(XR): $(BIN)/optile
