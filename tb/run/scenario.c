@@ -71,7 +71,7 @@ void scenario_defaults(struct scenario *s) {
   s->waves = SCN_WAVES_NONE;
   s->system = SCN_SYS_TWO_CHIP;
   s->chips = 2;
-  s->mesh_k = 2;
+  s->mesh_k = 1;
   s->lanes = 8;
   s->marker_period = 1024;
   s->pattern = SCN_TR_UNIFORM;
