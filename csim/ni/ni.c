@@ -116,6 +116,8 @@ struct ni {
     unsigned cin_vc;
 
     ni_counters cnt;
+    hostmem_req issued_rd, issued_wr; /* requests of the last step (observation) */
+    int has_rd, has_wr;
     hostmem_req done[8];
     char err[192];
 };
@@ -252,6 +254,10 @@ ni *ni_new(const ni_config *cfg, hostmem *mem, char *err, size_t errlen) {
     CHECK(rx_desc_q, 1, 64);
     CHECK(cpl_q, 1, 64);
     CHECK(num_rx_ctx, 1, 256);
+    if (c.variant > NI_VARIANT_RD_FIXED) {
+        seterr(err, errlen, "ni: variant = %u: must be 0..%u", c.variant, (unsigned)NI_VARIANT_RD_FIXED);
+        return NULL;
+    }
     if (c.my_chip > 15 || c.my_x > 15 || c.my_y > 15) {
         seterr(err, errlen, "ni: my_chip/my_x/my_y = %u/%u/%u: each must be 0..15", c.my_chip,
                c.my_x, c.my_y);
@@ -338,6 +344,7 @@ void ni_reset(ni *n) {
     n->rx_ptr = n->cq_ptr = n->wr_ptr = n->rd_ptr = 0;
     n->unsig = n->age = 0;
     n->in_valid = n->cin_valid = 0;
+    n->has_rd = n->has_wr = 0;
     memset(&n->cnt, 0, sizeof n->cnt);
     n->err[0] = 0;
 }
@@ -347,6 +354,8 @@ const char *ni_error(const ni *n) { return n->err; }
 uint64_t ni_cycle(const ni *n) { return n->cycle; }
 int ni_irq(const ni *n) { return (int)(n->intr & 1u); }
 const ni_counters *ni_get_counters(const ni *n) { return &n->cnt; }
+const hostmem_req *ni_issued_read(const ni *n) { return n->has_rd ? &n->issued_rd : NULL; }
+const hostmem_req *ni_issued_write(const ni *n) { return n->has_wr ? &n->issued_wr : NULL; }
 
 int ni_idle(const ni *n) {
     if (hostmem_port_outstanding(n->rdp) || hostmem_port_outstanding(n->wrp)) return 0;
@@ -507,6 +516,7 @@ typedef struct rxplan {
     int new_ctx;         /* RXA_ACCEPT_NEW: the context to allocate */
     int set_err;         /* set the context's error flag */
     int count_err;       /* err_rx += 1 */
+    int resync;          /* a seq mismatch: expected seq becomes seq + 1 */
     int complete;        /* EOM packet with a context: completion at its tail */
     noc_header h;
     unsigned nbytes;
@@ -567,12 +577,13 @@ static void rx_plan(const ni *n, unsigned v, rxplan *p) {
                 p->complete = eom;
             }
         } else if (som) {
-            if (c >= 0) {
+            if (c >= 0) { /* a duplicate SOM: the existing context gets its flag and, with
+                           * EOM, is completed at this packet's tail (spec 6.6) */
                 p->head_action = RXA_DISCARD;
                 p->count_err = 1;
-                p->ctx = -1;
+                p->ctx = c;
                 p->set_err = 1;
-                p->new_ctx = c; /* only to set its error flag */
+                p->complete = eom;
             } else if (ctx_free_slot(n) < 0) {
                 p->head_action = RXA_NOCTX;
                 mk_cpl(p->cpl, 0, 0, NI_KIND_RX, NI_ST_NOCTX, p->h.flow, p->h.src_x, p->h.src_y,
@@ -595,10 +606,11 @@ static void rx_plan(const ni *n, unsigned v, rxplan *p) {
                 p->head_action = RXA_DISCARD;
                 p->count_err = 1;
             } else if (p->h.seq != n->ctxs[c].exp_seq) {
+                /* spec 6.6: the error flag, not err_rx (the ERR completion reports it) */
                 p->head_action = RXA_DISCARD;
-                p->count_err = 1;
                 p->ctx = c;
                 p->set_err = 1;
+                p->resync = 1;
                 p->complete = eom;
             } else {
                 p->head_action = RXA_ACCEPT;
@@ -658,7 +670,7 @@ static void rx_plan(const ni *n, unsigned v, rxplan *p) {
                 sy = (key >> 8) & 0xF;
                 sx = (key >> 12) & 0xF;
                 sc = (key >> 16) & 0xF;
-                cvc = cx->vc;
+                cvc = v; /* the VC of the flit that completes it (spec 6.4) */
             }
             mk_cpl(p->cpl, a, rec, NI_KIND_RX, st, flow, sx, sy, sc, cvc);
             p->push_cpl = 1;
@@ -678,7 +690,6 @@ static void rx_apply(ni *n, unsigned v, const rxplan *p) {
         return;
     }
     if (p->head_action != RXA_NONE) {
-        n->cnt.rx_pkts++;
         ps->in_pkt = 1;
         ps->seen = 0;
         ps->len = (uint8_t)p->h.len;
@@ -701,9 +712,8 @@ static void rx_apply(ni *n, unsigned v, const rxplan *p) {
         } else if (p->head_action == RXA_ACCEPT) {
             n->ctxs[p->ctx].exp_seq = (uint16_t)(p->h.seq + 1);
         } else if (p->head_action == RXA_DISCARD && p->set_err) {
-            int c = p->ctx >= 0 ? p->ctx : p->new_ctx;
-            n->ctxs[c].err = 1;
-            if (p->ctx >= 0) n->ctxs[c].exp_seq = (uint16_t)(p->h.seq + 1);
+            n->ctxs[p->ctx].err = 1;
+            if (p->resync) n->ctxs[p->ctx].exp_seq = (uint16_t)(p->h.seq + 1);
         } else if (p->head_action == RXA_NOCTX) {
             n->cnt.err_rx_noctx++;
         }
@@ -718,8 +728,19 @@ static void rx_apply(ni *n, unsigned v, const rxplan *p) {
         if (p->head_action != RXA_NOCTX) n->cnt.rx_msgs++;
     }
     if (tail) {
-        if (p->tail_err && ps->ctx >= 0) n->ctxs[ps->ctx].err = 1;
-        if (ps->complete && ps->ctx >= 0) n->ctxs[ps->ctx].valid = 0; /* freed */
+        n->cnt.rx_pkts++; /* a packet counts at its tail (spec 6.8) */
+        if (p->tail_err && ps->ctx >= 0 && !ps->discard) n->ctxs[ps->ctx].err = 1;
+        if (ps->complete && ps->ctx >= 0) {
+            n->ctxs[ps->ctx].valid = 0; /* freed; a packet of it still in progress on
+                                         * another VC is discarded from now on (spec 6.6) */
+            for (unsigned u = 0; u < n->nv; u++) {
+                rxps *o = &n->ps[u];
+                if (u == v || !o->in_pkt || o->ctx != ps->ctx) continue;
+                o->discard = 1;
+                o->complete = 0;
+                o->left = 0;
+            }
+        }
         ps->in_pkt = 0;
         ps->ctx = -1;
     }
@@ -811,7 +832,8 @@ void ni_step(ni *n) {
     int cq_room = (n->ctrl & NI_CTRL_CQ) && n->size[2] &&
                   ((n->cq_wr + 1) & ring_mask(n, 2)) != n->cq_head;
     unsigned cq_req = (n->rxcq.n ? 1u : 0u) | (n->txcq.n ? 2u : 0u);
-    if (cq_req && !cq_room) cnt->cq_full++;
+    /* spec 6.8: waiting for ring space, i.e. an enabled, usable ring that is full */
+    if (cq_req && !cq_room && (n->ctrl & NI_CTRL_CQ) && n->size[2]) cnt->cq_full++;
     int cq_q = cq_req && cq_room ? (int)rr_pick(cq_req, n->cq_ptr) : -1;
 
     /* 4: write channel */
@@ -833,7 +855,7 @@ void ni_step(ni *n) {
             rd_req |= 2u;
         if (n->txdq.n && n->tx_rd_inflight + n->txfq.n < n->cfg.tx_flits) rd_req |= 4u;
     }
-    int rd_g = rd_req ? (int)rr_pick(rd_req, n->rd_ptr) : -1;
+    int rd_g = rd_req ? (int)rr_pick(rd_req, n->cfg.variant == NI_VARIANT_RD_FIXED ? 0 : n->rd_ptr) : -1;
 
     /* 6: arrival checks (start-of-cycle occupancy) */
     int accept = 0;
@@ -844,11 +866,12 @@ void ni_step(ni *n) {
     }
 
     /* 7: the edge */
+    n->has_rd = n->has_wr = 0;
     if (send) {
         txent *e = F_FRONT(n->txfq);
         n->tx_cred[e->f.vc]--;
         cnt->tx_flits++;
-        if (e->f.head) cnt->tx_pkts++;
+        if (e->f.tail) cnt->tx_pkts++; /* a packet counts at its tail (spec 6.8) */
         if (e->last) {
             memcpy(F_PUSHSLOT(n->txcq)->b, e->cpl, 16);
             cnt->tx_msgs++;
@@ -864,6 +887,7 @@ void ni_step(ni *n) {
         const rxplan *p = &plan[rx_v];
         if (p->need_write) {
             hostmem_req rq;
+            memset(&rq, 0, sizeof rq);
             rq.addr = p->waddr;
             rq.len = p->wlen;
             rq.write = 1;
@@ -874,6 +898,8 @@ void ni_step(ni *n) {
                 rq.len = 0;
             }
             (void)hostmem_port_issue(n->wrp, &rq);
+            n->issued_wr = rq;
+            n->has_wr = 1;
             cnt->wr_reqs++;
             cnt->wr_bytes += p->wlen;
         }
@@ -883,6 +909,7 @@ void ni_step(ni *n) {
     }
     if (cq_go) {
         hostmem_req rq;
+        memset(&rq, 0, sizeof rq);
         const cplent *src = cq_q == 0 ? F_FRONT(n->rxcq) : F_FRONT(n->txcq);
         memcpy(rq.data, src->b, 16);
         rq.data[12] = (uint8_t)((rq.data[12] & 0x7F) | n->phase << 7);
@@ -891,6 +918,8 @@ void ni_step(ni *n) {
         rq.write = 1;
         rq.tag = WR_CPL;
         (void)hostmem_port_issue(n->wrp, &rq);
+        n->issued_wr = rq;
+        n->has_wr = 1;
         cnt->wr_reqs++;
         cnt->wr_bytes += 16;
         if (cq_q == 0) F_POP(n->rxcq);
@@ -903,6 +932,7 @@ void ni_step(ni *n) {
 
     if (rd_g >= 0) {
         hostmem_req rq;
+        memset(&rq, 0, sizeof rq);
         rq.write = 0;
         rdmeta *md = F_PUSHSLOT(n->rdq);
         if (rd_g == 0) {
@@ -928,6 +958,8 @@ void ni_step(ni *n) {
             rq.len = 0;
         }
         (void)hostmem_port_issue(n->rdp, &rq);
+        n->issued_rd = rq;
+        n->has_rd = 1;
         cnt->rd_reqs++;
         cnt->rd_bytes += rq.len;
         n->rd_ptr = (unsigned)rd_g + 1 == 3 ? 0 : (unsigned)rd_g + 1;

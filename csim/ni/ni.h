@@ -105,7 +105,16 @@ typedef struct ni_config {
     unsigned cpl_q;       /* 1..64 (4) */
     unsigned num_rx_ctx;  /* 1..256 (16) */
     unsigned my_chip, my_x, my_y; /* 0..15: the packet source */
+    unsigned variant;     /* NI_VARIANT_*; 0 = the specified NI (test-only knob) */
 } ni_config;
+
+/* Test-only deliberately wrong behaviour, to prove that a comparison with
+ * the RTL detects a divergence from spec 6.9. NI_VARIANT_SPEC is the
+ * specified NI. */
+enum {
+    NI_VARIANT_SPEC = 0,
+    NI_VARIANT_RD_FIXED = 1  /* read channel: fixed priority (lowest requester wins), not round robin */
+};
 
 /* Counters of spec 6.8 (32-bit, wrapping). */
 typedef struct ni_counters {
@@ -162,6 +171,13 @@ int ni_irq(const ni *n);
 
 /* Counters. */
 const ni_counters *ni_get_counters(const ni *n);
+
+/* Observation (for co-simulation): the read / write request issued by the
+ * last ni_step (its cycle is ni_cycle() - 1), or NULL if none was issued.
+ * data[0..len) of a write holds the bytes written. Valid until the next
+ * ni_step or ni_reset. */
+const hostmem_req *ni_issued_read(const ni *n);
+const hostmem_req *ni_issued_write(const ni *n);
 
 /* 1 if nothing is in flight: no outstanding request, all queues and FIFOs
  * empty, no packet being received, no pending register write. */

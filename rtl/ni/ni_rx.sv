@@ -289,8 +289,9 @@ module ni_rx #(
     wb      = (avail < 32'(pb)) ? LenW'(avail) : LenW'(pb);
     rcv_new = rcv + 32'(pb);
 
-    tail_err     = accepted && ft && (cnt_now != len_now);
-    err_final    = ((cls == ClsNew) ? 1'b0 : ctx_err_q[idx]) || tail_err;
+    // every packet, accepted or discarded (section 6.6); a stray flit is no packet
+    tail_err     = ft && (cls != ClsStray) && (cnt_now != len_now);
+    err_final    = ((cls == ClsNew) ? 1'b0 : ctx_err_q[idx]) || (accepted && tail_err);
     complete_acc = accepted && ft && eom_now;
     disc_cpl     = cpl && !accepted && (cls != ClsNoCtx);
     status       = err_final ? StErr : ((rcv_new > blen) ? StTrunc : StOk);
@@ -411,6 +412,17 @@ module ni_rx #(
           ctx_err_q[idx] <= 1'b1;
         end
         if (disc_cpl) ctx_v_q[idx] <= 1'b0;
+        // a context completed and freed: a packet of it still in progress on
+        // another VC is discarded from now on (section 6.6)
+        if (complete_acc || disc_cpl) begin
+          for (int unsigned u = 0; u < NumVc; u++) begin
+            if ((VcW'(u) != cv) && ps_act_q[u] && (ps_ctx_q[u] == idx)) begin
+              ps_disc_q[u] <= 1'b1;
+              ps_cpl_q[u]  <= 1'b0;
+              ps_rem_q[u]  <= '0;
+            end
+          end
+        end
 
         flits_q <= flits_q + 32'd1;
         if (ft && cls != ClsStray)        pkts_q  <= pkts_q + 32'd1;
