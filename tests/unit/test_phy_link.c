@@ -1020,6 +1020,38 @@ static void test_all_lanes_lost_down(void **state)
     pair_free(p);
 }
 
+/* Disable in ACTIVE (spec 4.5.2, 4.5.4): the cycle that sees enable_i = 0
+ * still loads the on state's lane words and laser flags into the output
+ * registers, so they show in the first RESET cycle; the cycle after, the
+ * lanes are dark and zero. */
+static void test_disable_keeps_last_word(void **state)
+{
+    (void)state;
+    pair_cfg_t c;
+    pair_cfg_default(&c);
+    pair_t *p = pair_new(&c);
+    pair_run(p, 5000);
+    assert_int_equal(st(p, 0), PHY_ST_ACTIVE);
+    phy_link_csr_t csr = c.csr;
+    csr.enable = 0;
+    phy_link_set_csr(p->end[0], &csr, NULL, 0);
+    pair_step(p);
+    assert_int_equal(st(p, 0), PHY_ST_RESET);
+    phy_link_out_t o;
+    phy_link_outputs(p->end[0], &o);
+    assert_int_equal(o.laser_on, 0xFF);
+    uint64_t any = 0;
+    for (unsigned i = 0; i < 8; i++)
+        any |= o.lane_tx[i];
+    assert_true(any != 0);
+    pair_step(p);
+    phy_link_outputs(p->end[0], &o);
+    assert_int_equal(o.laser_on, 0);
+    for (unsigned i = 0; i < 8; i++)
+        assert_true(o.lane_tx[i] == 0);
+    pair_free(p);
+}
+
 /* A very noisy channel: replays exceed the limit, the link goes DOWN; no
  * corrupted flit is ever delivered (nothing lost silently). */
 static void test_replay_limit_down(void **state)
@@ -1353,6 +1385,7 @@ int main(void)
         cmocka_unit_test(test_lane_loss_retrain),
         cmocka_unit_test(test_forced_retrain),
         cmocka_unit_test(test_all_lanes_lost_down),
+        cmocka_unit_test(test_disable_keeps_last_word),
         cmocka_unit_test(test_replay_limit_down),
         cmocka_unit_test(test_single_bit_errors_caught),
         cmocka_unit_test(test_replay_timeout_path),
