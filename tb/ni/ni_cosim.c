@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ni/ni_cmp.h"
 #include "ni/ni_cosim_rtl.h"
 
 #define NV 2u     /* NumVc of the Verilated models */
@@ -294,11 +295,6 @@ static const char *const out_sigs[] = {
     "dma_tx_head", "dma_rx_head", "dma_cq_tail", "intr_state.dma_cpl", "mem_rd valid", "mem_rd addr",
     "mem_rd len", "mem_wr valid", "mem_wr addr", "mem_wr len", "mem_wr be", "mem_wr data byte 3"};
 
-static const char *const cnt_names[NCR_NUM_CNT] = {
-    "tx_msgs", "tx_pkts", "tx_flits", "rx_msgs", "rx_pkts", "rx_flits", "rd_reqs",
-    "wr_reqs", "rd_bytes", "wr_bytes", "cnt_rx_nobuf", "cnt_cq_full", "err_rx",
-    "err_rx_noctx", "err_ovf", "err_credit", "err_desc", "err_doorbell", "err_csr"};
-
 size_t ni_cosim_fault_signals(const char *const **names) {
   if (names) *names = out_sigs;
   return sizeof out_sigs / sizeof out_sigs[0];
@@ -308,7 +304,7 @@ int ni_cosim_fault_output(ni_cosim *c, const char *signal, uint64_t from_cycle) 
   int ok = 0;
   for (size_t i = 0; i < sizeof out_sigs / sizeof out_sigs[0]; i++) ok |= !strcmp(signal, out_sigs[i]);
   for (unsigned i = 0; i < NCR_NUM_CNT; i++)
-    ok |= !strncmp(signal, "counter ", 8) && !strcmp(signal + 8, cnt_names[i]);
+    ok |= !strncmp(signal, "counter ", 8) && !strcmp(signal + 8, ni_cmp_counter_name(i));
   if (!ok) return -1;
   snprintf(c->fo_sig, sizeof c->fo_sig, "%s", signal);
   c->fo_from = from_cycle;
@@ -367,32 +363,22 @@ static int mismatch(ni_cosim *c, const char *sig, uint64_t exp, uint64_t act) {
   return -1;
 }
 
-#define CMP(sig, e, a)                                                   \
-  do {                                                                   \
-    uint64_t e_ = (uint64_t)(e), a_ = (uint64_t)(a);                     \
-    if (e_ != a_) return mismatch(c, sig, e_, a_);                       \
-  } while (0)
-
-static uint32_t golden_cnt(const ni_counters *k, unsigned i) {
-  const uint32_t v[NCR_NUM_CNT] = {
-      k->tx_msgs, k->tx_pkts, k->tx_flits, k->rx_msgs, k->rx_pkts, k->rx_flits, k->rd_reqs,
-      k->wr_reqs, k->rd_bytes, k->wr_bytes, k->rx_nobuf, k->cq_full, k->err_rx,
-      k->err_rx_noctx, k->err_ovf, k->err_credit, k->err_desc, k->err_doorbell, k->err_csr};
-  return v[i];
+/* the shared comparison (ni_cmp.h), its first difference made this run's mismatch */
+static int cmp_result(ni_cosim *c, int rc, const ni_cmp_diff *d) {
+  return rc ? mismatch(c, d->signal, d->expected, d->actual) : 0;
 }
 
 static int cmp_counters(ni_cosim *c) {
-  const ni_counters *k = ni_get_counters(c->g);
+  uint32_t a[NCR_NUM_CNT];
   for (unsigned i = 0; i < NCR_NUM_CNT; i++) {
-    uint32_t e = golden_cnt(k, i), a = ncr_counter(c->r, i);
     char sig[48];
-    snprintf(sig, sizeof sig, "counter %s", cnt_names[i]);
-    if (fo_hit(c, sig, 1)) a++;
-    if (e != a) {
-      return mismatch(c, sig, e, a);
-    }
+    a[i] = ncr_counter(c->r, i);
+    snprintf(sig, sizeof sig, "counter %s", ni_cmp_counter_name(i));
+    if (fo_hit(c, sig, 1)) a[i]++;
   }
-  return 0;
+  ni_cmp_diff d;
+  memset(&d, 0, sizeof d);
+  return cmp_result(c, ni_cmp_counters(c->g, a, &d), &d);
 }
 
 int ni_cosim_check_counters(ni_cosim *c) {
@@ -401,54 +387,15 @@ int ni_cosim_check_counters(ni_cosim *c) {
 }
 
 static int cmp_outputs(ni_cosim *c, const ncr_out *o, int rtl_intr) {
-  const noc_flit *gf = ni_tx_flit(c->g);
-  CMP("tx_valid", gf != NULL, o->tx_valid);
-  if (gf) {
-    uint8_t b[FB];
-    CMP("tx_head", gf->head, o->tx_head);
-    CMP("tx_tail", gf->tail, o->tx_tail);
-    CMP("tx_vc", gf->vc, o->tx_vc);
-    flit_to_bytes(gf, b);
-    for (unsigned i = 0; i < FB; i++) {
-      if (b[i] != o->tx_flit[i]) {
-        char sig[48];
-        snprintf(sig, sizeof sig, "tx_flit byte %u", i);
-        return mismatch(c, sig, b[i], o->tx_flit[i]);
-      }
-    }
-  }
-  int gc = ni_rx_credit_out(c->g);
-  CMP("rx_credit_valid", gc >= 0, o->rx_credit_valid);
-  if (gc >= 0) CMP("rx_credit_vc", (unsigned)gc, o->rx_credit_vc);
-  CMP("dma_tx_head", ni_reg_read(c->g, NI_REG_TX_HEAD), o->tx_head_idx);
-  CMP("dma_rx_head", ni_reg_read(c->g, NI_REG_RX_HEAD), o->rx_head_idx);
-  CMP("dma_cq_tail", ni_reg_read(c->g, NI_REG_CQ_TAIL), o->cq_tail_idx);
-  CMP("intr_state.dma_cpl", ni_irq(c->g), rtl_intr);
-  return 0;
+  ni_cmp_diff d;
+  memset(&d, 0, sizeof d);
+  return cmp_result(c, ni_cmp_outputs(c->g, o, rtl_intr, &d), &d);
 }
 
 static int cmp_requests(ni_cosim *c, const ncr_out *o) {
-  const hostmem_req *rd = ni_issued_read(c->g), *wr = ni_issued_write(c->g);
-  CMP("mem_rd valid", rd != NULL, o->rd_valid);
-  if (rd) {
-    CMP("mem_rd addr", rd->addr, o->rd_addr);
-    CMP("mem_rd len", rd->len, o->rd_len);
-  }
-  CMP("mem_wr valid", wr != NULL, o->wr_valid);
-  if (wr) {
-    CMP("mem_wr addr", wr->addr, o->wr_addr);
-    CMP("mem_wr len", wr->len, o->wr_len);
-    uint32_t be = wr->len >= 32 ? 0xFFFFFFFFu : ((1u << wr->len) - 1u);
-    CMP("mem_wr be", be, o->wr_be);
-    for (unsigned i = 0; i < wr->len && i < FB; i++) {
-      if (wr->data[i] != o->wr_data[i]) {
-        char sig[48];
-        snprintf(sig, sizeof sig, "mem_wr data byte %u", i);
-        return mismatch(c, sig, wr->data[i], o->wr_data[i]);
-      }
-    }
-  }
-  return 0;
+  ni_cmp_diff d;
+  memset(&d, 0, sizeof d);
+  return cmp_result(c, ni_cmp_requests(c->g, o, &d), &d);
 }
 
 /* ---- one cycle -------------------------------------------------------------------------- */
@@ -573,4 +520,4 @@ const ni_cosim_mismatch *ni_cosim_first_mismatch(const ni_cosim *c) { return c->
 const ni *ni_cosim_golden(const ni_cosim *c) { return c->g; }
 uint64_t ni_cosim_mem_proto_errors(const ni_cosim *c) { return ncr_proto_errors(c->r); }
 int ni_cosim_trace(ni_cosim *c, const char *path) { return ncr_trace_open(c->r, path); }
-const char *ni_cosim_counter_name(unsigned i) { return i < NCR_NUM_CNT ? cnt_names[i] : NULL; }
+const char *ni_cosim_counter_name(unsigned i) { return ni_cmp_counter_name(i); }

@@ -27,7 +27,9 @@
  * hardware indices dma_tx_head, dma_rx_head, dma_cq_tail, the interrupt
  * (intr_state's DMA bit: RTL's set pulse into a bit, the host's clear) and
  * the counters of spec 6.8. The first mismatch stops the comparison; it is
- * kept (ni_cosim_mismatch) and named in ni_cosim_error().
+ * kept (ni_cosim_mismatch) and named in ni_cosim_error(). The comparison
+ * itself is tb/ni/ni_cmp.h, shared with the system cross-check's NI shadow
+ * (tb/xcheck/xc_ni.h).
  */
 #ifndef OPTILE_TB_NI_COSIM_H
 #define OPTILE_TB_NI_COSIM_H

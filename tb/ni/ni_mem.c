@@ -30,6 +30,8 @@ struct ni_mem {
   uint64_t cycle;
   unsigned out_rd, out_wr;
   struct ni_mem_stats st;
+  ni_mem_host_hook_fn host_hook;   /* told of every host write (a mirror) */
+  void *host_hook_ctx;
 };
 
 static size_t hash_page(uint64_t num, size_t cap) {
@@ -104,7 +106,8 @@ void ni_mem_free(ni_mem *m) {
   free(m);
 }
 
-void ni_mem_write(ni_mem *m, uint64_t addr, const void *src, size_t n) {
+/* the bytes into the pages (the host's writes and the NI's performed ones) */
+static void mem_put(ni_mem *m, uint64_t addr, const void *src, size_t n) {
   const uint8_t *s = src;
   while (n) {
     size_t off = (size_t)(addr & (PAGE_SIZE - 1));
@@ -115,6 +118,16 @@ void ni_mem_write(ni_mem *m, uint64_t addr, const void *src, size_t n) {
     s += k;
     n -= k;
   }
+}
+
+void ni_mem_write(ni_mem *m, uint64_t addr, const void *src, size_t n) {
+  mem_put(m, addr, src, n);
+  if (m->host_hook) m->host_hook(m->host_hook_ctx, addr, src, n);
+}
+
+void ni_mem_set_host_hook(ni_mem *m, ni_mem_host_hook_fn fn, void *ctx) {
+  m->host_hook = fn;
+  m->host_hook_ctx = ctx;
 }
 
 void ni_mem_read(const ni_mem *m, uint64_t addr, void *dst, size_t n) {
@@ -202,7 +215,7 @@ int ni_mem_cycle(ni_mem *m, const struct ni_mem_rd *rd, const struct ni_mem_wr *
       }
       unsigned j = i;
       while (j < m->width && ((w->be >> j) & 1u)) j++;
-      ni_mem_write(m, w->addr + i, &w->data[i], j - i);
+      mem_put(m, w->addr + i, &w->data[i], j - i);
       i = j;
     }
     m->wr[due].valid = 0;

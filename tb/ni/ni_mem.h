@@ -50,6 +50,12 @@ void ni_mem_write_u64(ni_mem *m, uint64_t addr, uint64_t v);
 void ni_mem_write_u32(ni_mem *m, uint64_t addr, uint32_t v);
 uint64_t ni_mem_read_u64(const ni_mem *m, uint64_t addr);
 uint32_t ni_mem_read_u32(const ni_mem *m, uint64_t addr);
+/** Called after every host-side write (ni_mem_write and the _u32/_u64
+ *  forms; not the NI's performed writes) with its address and bytes, so a
+ *  second memory (a golden model's) can mirror what the host writes. NULL
+ *  removes it. */
+typedef void (*ni_mem_host_hook_fn)(void *ctx, uint64_t addr, const void *src, size_t n);
+void ni_mem_set_host_hook(ni_mem *m, ni_mem_host_hook_fn fn, void *ctx);
 
 /** One cycle of the NI side. rd/wr: requests issued this cycle (NULL = none).
  *  Returns 1 and fills rdata[0..width-1] (bytes >= len are 0) if a read is

@@ -23,7 +23,7 @@ TESTS += $(O)/tests/cosim/test_ni_rtl
 
 # RTL against the golden NI, cycle by cycle (tb/ni/ni_cosim.h; the RTL side
 # sits in ni_cosim_rtl.c because ni.h and ni_dut.h both name NI_REG_*).
-TB_NI_COSIM_OBJS := $(OBJ)/tb/ni/ni_cosim.o $(OBJ)/tb/ni/ni_cosim_rtl.o $(TB_NI_OBJS)
+TB_NI_COSIM_OBJS := $(OBJ)/tb/ni/ni_cosim.o $(OBJ)/tb/ni/ni_cmp.o $(OBJ)/tb/ni/ni_cosim_rtl.o $(TB_NI_OBJS)
 $(O)/tests/cosim/test_ni_cosim: $(OBJ)/tests/cosim/test_ni_cosim.o $(TB_NI_COSIM_OBJS) $(LIB)/libcsim.a $(NI_VL_LIBS) $(VL)/libverilated.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz

@@ -83,7 +83,8 @@ static void usage(FILE *f) {
           "                      misses N events) or tput:PLACE:WINDOW[:BITS] (RTL port PLACE\n"
           "                      delivers BITS more in window WINDOW) or lane-word:CHIP:LANE:CYCLE\n"
           "                      (the monitor sees bit 0 of that RTL lane word flipped; two-chip) or\n"
-          "                      dp-rst:CHIP:CYCLE (the datapath-reset monitor sees dp_rst_n inverted)\n"
+          "                      dp-rst:CHIP:CYCLE (the datapath-reset monitor sees dp_rst_n inverted) or\n"
+          "                      ni-obs:CHIP:CYCLE (the NI shadow sees bit 0 of dma_tx_head flipped)\n"
           "exit status: 0 PASS, 1 FAIL, 2 bad options, scenario or set-up\n");
 }
 
@@ -430,7 +431,8 @@ int main(int argc, char **argv) {
   runner_log(r, !quiet, "optile: scenario %s (%s), seed %" PRIu64 ", %" PRIu64 " cycles, card %s, checks %s -> %s",
              r->s.path, scenario_system_name(r->s.system), r->s.seed, r->s.cycles, energy_card_name(r->card),
              r->checks ? "on" : "off", r->outdir);
-  if (hooks.energy_miss_component >= 0 || hook_port[0] || hooks.lane_chip >= 0 || hooks.dprst_chip >= 0)
+  if (hooks.energy_miss_component >= 0 || hook_port[0] || hooks.lane_chip >= 0 || hooks.dprst_chip >= 0 ||
+      hooks.ni_chip >= 0)
     runner_log(r, !quiet, "optile: TEST HOOK active: the monitor layer misreports on purpose");
   progress_start(&r->prog, r->s.cycles, !quiet);
   double t0 = progress_now(), c0 = cpu_now();

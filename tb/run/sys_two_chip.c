@@ -17,6 +17,11 @@
  *    reset, flit interface, lane_rx, rx power, CSR-side inputs); lane words
  *    (bit-exact), laser bits, training state and the flits it delivers are
  *    compared every cycle;
+ *  - each tile's NI is shadowed by a golden NI (csim/ni, tb/xcheck/xc_ni.h)
+ *    fed the RTL NI's register inputs with their delayed strobes, the
+ *    router-side flits and credits, over a golden host memory that mirrors
+ *    the host's writes; flits, credits, memory requests, ring indices,
+ *    interrupt and counters are compared every cycle;
  *  - each tile's datapath reset: dp_rst_n against ctrl.tile_en and
  *    ctrl.soft_rst of the previous cycle (spec 2.4);
  *  - energy: RTL activity counters of both tiles against the golden
@@ -36,6 +41,7 @@
 #include "optile_drv.h"
 #include "run/runner.h"
 #include "system/system.h"
+#include "xcheck/xc_ni.h"
 #include "xcheck/xc_phy.h"
 #include "run/waves.h"
 
@@ -78,6 +84,7 @@ struct chipmon {
   unsigned lq_h, lq_n;
   uint64_t link_flits;
   xc_phy_t *phy;                        /* the PHY's golden shadow */
+  xc_ni_t *ni;                          /* the NI's golden shadow */
   int place_dprst;                      /* datapath reset timing (spec 2.4) */
   int prev_valid;                       /* prev_* hold the previous cycle's registers */
   uint8_t prev_tile_en, prev_soft_rst;
@@ -315,6 +322,12 @@ static void observe(void *ctx, sys_t *s, uint64_t t) {
       if (c->phy) T->snap_phy[chip] = *xc_phy_counters(c->phy);
     }
     if (c->phy) xc_phy_step(c->phy, t, b);
+    if (c->ni) {
+      struct tile_ni_obs nb;
+      tile_dut *d = sys_tile(s, chip);
+      tile_dut_ni_observe(d, &nb);
+      xc_ni_cycle(c->ni, t, b, &nb, tile_dut_out(d), tile_dut_in(d));
+    }
     if (!xc) continue;
     /* the datapath reset itself (spec 2.4): registered from ctrl.tile_en
      * and ctrl.soft_rst of the previous cycle */
@@ -498,6 +511,8 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
       snprintf(pname, sizeof(pname), "chip%c", 'A' + chip);
       c->phy = xc_phy_new(r->xc, chip, pname, err, errlen);
       if (!c->phy) goto fail;
+      c->ni = xc_ni_new(r->xc, chip, pname, sys_hostmem(s, chip), err, errlen);
+      if (!c->ni) goto fail;
       for (unsigned p = 0; p < TILE_PORTS; p++) {
         char place[64];
         int used = p != TILE_PORT_N && p != TILE_PORT_W; /* no traffic leaves through N or W */
@@ -733,6 +748,7 @@ int sys_two_chip_run(struct runner *r, char *err, size_t errlen) {
   for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
     noc_router_free(T->c[chip].gold);
     xc_phy_free(T->c[chip].phy);
+    xc_ni_free(T->c[chip].ni);
   }
   sys_free(s);
   free(T);
@@ -750,6 +766,7 @@ fail:
   if (obs_id >= 0) sys_remove_observer(s, obs_id);
   if (prog_id >= 0) sys_remove_observer(s, prog_id);
   sys_set_drive(s, NULL, NULL);
+  for (unsigned chip = 0; chip < SYS_CHIPS; chip++) xc_ni_free(T->c[chip].ni); /* unhooks the memory */
   sys_free(s);
   for (unsigned chip = 0; chip < SYS_CHIPS; chip++) {
     noc_router_free(T->c[chip].gold);

@@ -270,6 +270,47 @@ void tile_dut_observe(const tile_dut *d, struct tile_obs *o) {
   o->reg_soft_rst = r->optile_tile__DOT__u_csr__DOT__u_reg__DOT__ctrl_soft_rst_q;
 }
 
+void tile_dut_ni_observe(const tile_dut *d, struct tile_ni_obs *o) {
+  const Vtile___024root *r = d->m->rootp;
+#define NI_FIELD(f, name)                                                        \
+  do {                                                                         \
+    o->val[f] = r->optile_tile__DOT__u_ni__DOT__dma_##name##_i;                 \
+    o->qe |= static_cast<uint32_t>(r->optile_tile__DOT__u_ni__DOT__dma_##name##_qe_i & 1u) << (f); \
+  } while (0)
+  o->qe = 0;
+  NI_FIELD(TILE_NI_TX_EN, ctrl_tx_en);
+  NI_FIELD(TILE_NI_RX_EN, ctrl_rx_en);
+  NI_FIELD(TILE_NI_CQ_EN, ctrl_cq_en);
+  NI_FIELD(TILE_NI_COAL_COUNT, irq_coal_count);
+  NI_FIELD(TILE_NI_COAL_TIMER, irq_coal_timer);
+  NI_FIELD(TILE_NI_TX_BASE_LO, tx_base_lo);
+  NI_FIELD(TILE_NI_TX_BASE_HI, tx_base_hi);
+  NI_FIELD(TILE_NI_TX_SIZE, tx_size);
+  NI_FIELD(TILE_NI_TX_PROD, tx_prod);
+  NI_FIELD(TILE_NI_RX_BASE_LO, rx_base_lo);
+  NI_FIELD(TILE_NI_RX_BASE_HI, rx_base_hi);
+  NI_FIELD(TILE_NI_RX_SIZE, rx_size);
+  NI_FIELD(TILE_NI_RX_PROD, rx_prod);
+  NI_FIELD(TILE_NI_CQ_BASE_LO, cq_base_lo);
+  NI_FIELD(TILE_NI_CQ_BASE_HI, cq_base_hi);
+  NI_FIELD(TILE_NI_CQ_SIZE, cq_size);
+  NI_FIELD(TILE_NI_CQ_CONS, cq_cons);
+#undef NI_FIELD
+  o->tx_head = r->optile_tile__DOT__u_ni__DOT__dma_tx_hw_index_o;
+  o->rx_head = r->optile_tile__DOT__u_ni__DOT__dma_rx_hw_index_o;
+  o->cq_tail = r->optile_tile__DOT__u_ni__DOT__dma_cq_hw_index_o;
+  o->intr_set = r->optile_tile__DOT__u_ni__DOT__intr_dma_cpl_set_o;
+  const uint32_t c[TILE_NI_COUNTERS] = {
+      r->optile_tile__DOT__n_tx_msgs, r->optile_tile__DOT__n_tx_pkts, r->optile_tile__DOT__n_tx_flits,
+      r->optile_tile__DOT__n_rx_msgs, r->optile_tile__DOT__n_rx_pkts, r->optile_tile__DOT__n_rx_flits,
+      r->optile_tile__DOT__n_rd_reqs, r->optile_tile__DOT__n_wr_reqs, r->optile_tile__DOT__n_rd_bytes,
+      r->optile_tile__DOT__n_wr_bytes, r->optile_tile__DOT__n_rx_nobuf, r->optile_tile__DOT__n_cq_full,
+      r->optile_tile__DOT__n_err_rx, r->optile_tile__DOT__n_err_noctx, r->optile_tile__DOT__n_err_ovf,
+      r->optile_tile__DOT__n_err_credit, r->optile_tile__DOT__n_err_desc, r->optile_tile__DOT__n_err_db,
+      r->optile_tile__DOT__n_err_csr};
+  for (unsigned i = 0; i < TILE_NI_COUNTERS; i++) o->cnt[i] = c[i];
+}
+
 void tile_dut_counters(const tile_dut *d, struct tile_counters *c) {
   const Vtile___024root *r = d->m->rootp;
   for (unsigned p = 0; p < TILE_PORTS; p++) {

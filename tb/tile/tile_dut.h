@@ -116,6 +116,27 @@ struct tile_obs {
   uint8_t reg_tile_en, reg_soft_rst;
 };
 
+/* The NI's (u_ni's) register-side inputs of the current cycle as spec 2.4
+ * wires them: each field's value and its write strobe (the register
+ * block's qe delayed by one cycle), plus its hardware indices, interrupt
+ * set pulse and the spec 6.8 counters (tile_dut_ni_observe), for the
+ * cross-check's NI shadow (tb/xcheck/xc_ni.h). */
+enum tile_ni_field {
+  TILE_NI_TX_EN = 0, TILE_NI_RX_EN, TILE_NI_CQ_EN, TILE_NI_COAL_COUNT, TILE_NI_COAL_TIMER,
+  TILE_NI_TX_BASE_LO, TILE_NI_TX_BASE_HI, TILE_NI_TX_SIZE, TILE_NI_TX_PROD,
+  TILE_NI_RX_BASE_LO, TILE_NI_RX_BASE_HI, TILE_NI_RX_SIZE, TILE_NI_RX_PROD,
+  TILE_NI_CQ_BASE_LO, TILE_NI_CQ_BASE_HI, TILE_NI_CQ_SIZE, TILE_NI_CQ_CONS,
+  TILE_NI_FIELDS
+};
+enum { TILE_NI_COUNTERS = 19 };
+struct tile_ni_obs {
+  uint32_t val[TILE_NI_FIELDS];      /* field value (the register's q) */
+  uint32_t qe;                       /* bit f: the strobe of field f is 1 */
+  uint16_t tx_head, rx_head, cq_tail; /* dma_{tx,rx,cq}_hw_index_o */
+  uint8_t intr_set;                  /* intr_dma_cpl_set_o */
+  uint32_t cnt[TILE_NI_COUNTERS];    /* spec 6.8 order (tx_msgs .. err_csr) */
+};
+
 /* Block counters (spec 4.12, 5.8, 6.8, 5.9), including those without a
  * register. Read on demand (tile_dut_counters). */
 struct tile_counters {
@@ -156,6 +177,8 @@ uint64_t tile_dut_cycles(const tile_dut *d);
 /** Fill *o with the internal signals of the current cycle (after eval). */
 void tile_dut_observe(const tile_dut *d, struct tile_obs *o);
 void tile_dut_counters(const tile_dut *d, struct tile_counters *c);
+/** Fill *o with the NI's inputs and outputs of the current cycle (after eval). */
+void tile_dut_ni_observe(const tile_dut *d, struct tile_ni_obs *o);
 /** Cheap per-cycle PHY summary: training state (spec 4.9), link_up_o and
  *  the link_downs counter. */
 void tile_dut_phy_status(const tile_dut *d, unsigned *state, unsigned *link_up, uint32_t *link_downs);

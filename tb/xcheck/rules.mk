@@ -5,7 +5,7 @@
 # their object lists are known here.
 
 OPTILE_OBJS := $(OBJ)/tb/run/optile_main.o $(OBJ)/tb/run/sys_mesh.o $(OBJ)/tb/noc/router_dut.o \
-               $(OBJ)/tb/run/sys_two_chip.o $(TB_SYSTEM_OBJS)
+               $(OBJ)/tb/run/sys_two_chip.o $(OBJ)/tb/ni/ni_cmp.o $(TB_SYSTEM_OBJS)
 OPTILE_LIBS := $(VL)/router/Vrouter__ALL.a $(TB_SYSTEM_LIBS)
 
 $(BIN)/optile: $(OPTILE_OBJS) $(LIB)/libxcheck.a $(LIB)/librun.a $(LIB)/libhost.a $(LIB)/libcsim.a \
@@ -31,6 +31,7 @@ TESTS += $(XR)@1@tile1_0.out.W:.throughput.window.3@optile.log@--@--quiet@--out=
 TESTS += $(XR)@1@component.laser..static,.driven.by.laser_cycles@junit.xml@--@--quiet@--out=$(XO)-hook-laser@--test-hook=energy-miss:laser:3@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
 TESTS += $(XR)@1@MISMATCH.cycle.330000.at.chipB.lane.3:.lane_tx_o.word:.expected..golden..0x.{8},.actual..RTL..0x.{8}@optile.log@--@--quiet@--out=$(XO)-hook-lane@--test-hook=lane-word:B:3:330000@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
 TESTS += $(XR)@1@MISMATCH.cycle.250000.at.chipA.dp_rst_n:@optile.log@--@--quiet@--out=$(XO)-hook-dprst@--test-hook=dp-rst:A:250000@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
+TESTS += $(XR)@1@MISMATCH.cycle.320000.at.chipB.ni:.dma_tx_head:.expected..golden..0x0,.actual..RTL..0x1@optile.log@--@--quiet@--out=$(XO)-hook-ni@--test-hook=ni-obs:B:320000@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
 TESTS += $(XR)@0@.var.logic.*cred_q@waves/router_1_1.vcd@--@--quiet@--out=$(XO)-vcd-mesh@--waves=vcd@--waves-from=100@--waves-to=120@--cycles=2000@tests/scenarios/mesh2.ini
 TESTS += $(XR)@0@.scope.module.u_phy@waves/system.B.vcd@--@--quiet@--out=$(XO)-vcd-two-chip@--waves=vcd@--waves-from=1000@--waves-to=1010@--firmware=$(FW_ELF)@tests/scenarios/two_chip_short.ini
 TESTS += !$(BIN)/optile@--quiet@--out=$(XO)-bad@tests/run/bad/unknown_key.ini

@@ -43,6 +43,7 @@ void xc_hooks_none(struct xc_hooks *h) {
   h->tput_port = -1;
   h->lane_chip = -1;
   h->dprst_chip = -1;
+  h->ni_chip = -1;
 }
 
 const struct xc_hooks *xc_get_hooks(const xc_t *x) { return &x->hooks; }
@@ -151,9 +152,22 @@ int xc_hooks_parse(struct xc_hooks *h, char *port_name, size_t port_name_len, co
     h->dprst_chip = a[0] - 'A';
     return 0;
   }
+  if (kind && !strcmp(kind, "ni-obs") && a && b) {
+    if ((strcmp(a, "A") && strcmp(a, "B"))) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a chip (A or B)", spec, a);
+      return -1;
+    }
+    h->ni_cycle = strtoull(b, &end, 0);
+    if (*end || !*b) {
+      snprintf(err, errlen, "--test-hook %s: '%s' is not a cycle", spec, b);
+      return -1;
+    }
+    h->ni_chip = a[0] - 'A';
+    return 0;
+  }
   snprintf(err, errlen,
            "--test-hook %s: expected energy-miss:COMPONENT[:N], tput:PLACE:WINDOW[:BITS], "
-           "lane-word:CHIP:LANE:CYCLE or dp-rst:CHIP:CYCLE",
+           "lane-word:CHIP:LANE:CYCLE, dp-rst:CHIP:CYCLE or ni-obs:CHIP:CYCLE",
            spec);
   return -1;
 }

@@ -26,7 +26,9 @@
  *    `lane_cycle` is seen with bit 0 flipped (xc_phy.h);
  *  - dprst_*: the datapath-reset timing monitor (spec 2.4) of chip
  *    `dprst_chip` sees dp_rst_n inverted in cycle `dprst_cycle` (the
- *    shadows still follow the real signal).
+ *    shadows still follow the real signal);
+ *  - ni_*: the NI shadow (xc_ni.h) of chip `ni_chip` sees bit 0 of the RTL
+ *    NI's dma_tx_head flipped in cycle `ni_cycle`.
  * The runner sets them only from its `--test-hook` option.
  */
 #ifndef OPTILE_TB_XC_H
@@ -64,6 +66,8 @@ struct xc_hooks {
   uint64_t lane_cycle;         /* in this cycle (bit 0 flipped) */
   int dprst_chip;              /* dp-rst: chip index, -1: off */
   uint64_t dprst_cycle;        /* cycle whose dp_rst_n the timing monitor sees inverted */
+  int ni_chip;                 /* ni-obs: chip index, -1: off */
+  uint64_t ni_cycle;           /* cycle whose RTL dma_tx_head the NI shadow sees with bit 0 flipped */
 };
 
 /* One mismatch, as recorded. */
@@ -98,7 +102,8 @@ void xc_set_hooks(xc_t *x, const struct xc_hooks *h);
 /* Off state for hooks. */
 void xc_hooks_none(struct xc_hooks *h);
 /* Parse "energy-miss:COMPONENT[:N]", "tput:PORTNAME:WINDOW[:BITS]" or
- * "lane-word:CHIP:LANE:CYCLE" (CHIP A or B, LANE 0..7) or "dp-rst:CHIP:CYCLE" (port
+ * "lane-word:CHIP:LANE:CYCLE" (CHIP A or B, LANE 0..7), "dp-rst:CHIP:CYCLE" or
+ * "ni-obs:CHIP:CYCLE" (port
  * names are resolved later, at xc_port_add). 0 or -1 with err. */
 int xc_hooks_parse(struct xc_hooks *h, char *port_name, size_t port_name_len, const char *spec,
                    char *err, size_t errlen);
