@@ -104,9 +104,10 @@ $(VL)/libverilated.a: $(patsubst %.cpp,$(VL)/rt/%.o,$(VL_RT_SRCS))
 # --- the register map ---------------------------------------------------------
 include rtl/csr/rules.mk
 
-# --- every other fragment -------------------------------------------------------
-FRAGMENTS := $(filter-out rtl/csr/rules.mk,$(sort $(shell find rtl csim host firmware tb tests bench -name rules.mk 2>/dev/null)))
+# --- every other fragment; bench/ last, its programs link what the others define -
+FRAGMENTS := $(filter-out rtl/csr/rules.mk bench/rules.mk,$(sort $(shell find rtl csim host firmware tb tests -name rules.mk 2>/dev/null)))
 include $(FRAGMENTS)
+include bench/rules.mk
 
 # --- front door -------------------------------------------------------------------
 .PHONY: help deps run run-default test test-run test-asan build lint lint-rtl lint-c regs firmware versions clean
@@ -114,7 +115,7 @@ include $(FRAGMENTS)
 help: ## list every target
 	@echo "optile: co-simulation testbench for an accelerator network tile and its optical PHY"
 	@echo
-	@grep -hE '^[a-zA-Z0-9_.-]+:[^=]*## ' Makefile $(FRAGMENTS) rtl/csr/rules.mk | \
+	@grep -hE '^[a-zA-Z0-9_.-]+:[^=]*## ' $(MAKEFILE_LIST) | \
 	  sed -E 's/^([a-zA-Z0-9_.-]+):[^#]*## (.*)/\1\t\2/' | sort -u | \
 	  awk -F'\t' '{ printf "  make %-16s %s\n", $$1, $$2 }'
 

@@ -27,24 +27,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "mesh/mesh_sim.h"
 
-static FILE *txt;
 static int failed;
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  fflush(stdout);
-  if (txt) {
-    va_start(ap, fmt);
-    vfprintf(txt, fmt, ap);
-    va_end(ap);
-  }
-}
 
 static int run(const struct mesh_cfg *c, struct mesh_result *r) {
   char err[256];
@@ -53,7 +40,7 @@ static int run(const struct mesh_cfg *c, struct mesh_result *r) {
     exit(2);
   }
   if (!mesh_result_ok(r)) {
-    say("FAIL: %s\n", mesh_result_why(r));
+    bench_say("FAIL: %s\n", mesh_result_why(r));
     failed = 1;
     return -1;
   }
@@ -86,24 +73,15 @@ static int one(unsigned k, enum mesh_kind ref, enum mesh_kind dut, uint64_t cycl
   return 0;
 }
 
-/* Instructions callgrind counts for `mesh_bench --one k ref dut cycles`, or
- * -1 if it cannot be run. */
+/* Instructions callgrind counts for `OPTILE_SEED=seed mesh_bench --one k ref
+ * dut cycles`, or -1 if it cannot be run. */
 static double callgrind_ir(unsigned k, enum mesh_kind ref, enum mesh_kind dut, uint64_t cycles,
                            uint64_t seed) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd,
-           "OPTILE_SEED=%llu valgrind --tool=callgrind --callgrind-out-file=/dev/null "
-           "/proc/%ld/exe --one %u %d %d %llu 2>&1", (unsigned long long)seed, (long)getpid(), k,
-           (int)ref, (int)dut, (unsigned long long)cycles);
-  FILE *p = popen(cmd, "r");
-  if (!p) return -1;
-  char line[512];
-  double ir = -1;
-  while (fgets(line, sizeof line, p)) {
-    const char *at = strstr(line, "Collected :");
-    if (at) ir = strtod(at + strlen("Collected :"), NULL);
-  }
-  return pclose(p) == 0 ? ir : -1;
+  char args[128], sv[32];
+  snprintf(sv, sizeof sv, "%llu", (unsigned long long)seed);
+  setenv("OPTILE_SEED", sv, 1);
+  snprintf(args, sizeof args, "--one %u %d %d %llu", k, (int)ref, (int)dut, (unsigned long long)cycles);
+  return bench_callgrind_ir(args);
 }
 
 int main(int argc, char **argv) {
@@ -124,19 +102,20 @@ int main(int argc, char **argv) {
   }
   char path[512];
   snprintf(path, sizeof path, "%s/mesh_bench.txt", dir);
-  txt = fopen(path, "w");
+  FILE *txt = fopen(path, "w");
   snprintf(path, sizeof path, "%s/mesh_latency.dat", dir);
   FILE *dat = fopen(path, "w");
   if (!txt || !dat) {
     fprintf(stderr, "mesh_bench: cannot write under %s\n", dir);
     return 2;
   }
+  bench_tee(txt);
 
   /* ---- 1, 2: latency against offered load ---- */
   const unsigned k = 4;
   const double bound = 4.0 / k; /* flits/node/cycle, uniform random, DOR */
   const uint64_t warm = quick ? 500 : 2000, meas = quick ? 2000 : 10000;
-  say("4x4 mesh, uniform random, packets of 1..8 flits, 2 VCs, 4-flit buffers; warm-up %llu, "
+  bench_say("4x4 mesh, uniform random, packets of 1..8 flits, 2 VCs, 4-flit buffers; warm-up %llu, "
       "measured %llu cycles per point, RTL and model cross-checked every cycle\n",
       (unsigned long long)warm, (unsigned long long)meas);
   fprintf(dat, "# 4x4 mesh, uniform random traffic, seed %llu; warm-up %llu cycles, packets "
@@ -166,7 +145,7 @@ int main(int argc, char **argv) {
       continue;
     }
     const struct mesh_side_result *m = &r.side[0], *t = &r.side[1];
-    say("  offered %.3f (measured %.3f): RTL accepted %.3f, latency mean %.1f p50 %llu p99 %llu "
+    bench_say("  offered %.3f (measured %.3f): RTL accepted %.3f, latency mean %.1f p50 %llu p99 %llu "
         "max %llu | model accepted %.3f, mean %.1f p99 %llu | %llu cycles, %.1f kHz, "
         "mismatches %llu\n", rates[i], t->offered, t->accepted, t->lat.mean,
         (unsigned long long)t->lat.p50, (unsigned long long)t->lat.p99,
@@ -191,18 +170,18 @@ int main(int argc, char **argv) {
     for (unsigned b = 0; b < k * k; b++)
       hsum += abs((int)(a % k) - (int)(b % k)) + abs((int)(a / k) - (int)(b / k));
   const double hmean = hsum / (double)(k * k * k * k);
-  say("zero-load latency by spec 5.4, 2(H+1) + (len-1) averaged (H = %.2f hops, len 4.5): %.2f "
+  bench_say("zero-load latency by spec 5.4, 2(H+1) + (len-1) averaged (H = %.2f hops, len 4.5): %.2f "
       "cycles; measured at the lowest load: %.2f\n", hmean, 2 * (hmean + 1) + 3.5, zero_lat);
-  say("saturation throughput (accepted at offered >= the bound): %.3f flits/node/cycle = %.1f%% "
+  bench_say("saturation throughput (accepted at offered >= the bound): %.3f flits/node/cycle = %.1f%% "
       "of the 4/k = %.2f bound (accepted at offered = bound: %.3f)\n", sat, 100 * sat / bound,
       bound, at_bound);
   if (knee > 0)
-    say("latency passes 3x its lowest-load mean (%.1f cycles) at offered %.2f flits/node/cycle "
+    bench_say("latency passes 3x its lowest-load mean (%.1f cycles) at offered %.2f flits/node/cycle "
         "(%.0f%% of the bound)\n", zero_lat, knee, 100 * knee / bound);
-  say("data: %s/mesh_latency.dat\n", dir);
+  bench_say("data: %s/mesh_latency.dat\n", dir);
 
   /* ---- 3: simulated cycles per second ---- */
-  say("simulated cycles per second (per second of CPU time, which a busy shared machine "
+  bench_say("simulated cycles per second (per second of CPU time, which a busy shared machine "
       "disturbs less than wall clock; wall clock beside it):\n");
   static const struct {
     unsigned k;
@@ -229,7 +208,7 @@ int main(int argc, char **argv) {
     c.progress = 1;
     struct mesh_result r;
     run(&c, &r);
-    say("  %-40s %9.0f cycles/s  (%llu cycles in %.2f s CPU, %.2f s wall = %.0f cycles/s; "
+    bench_say("  %-40s %9.0f cycles/s  (%llu cycles in %.2f s CPU, %.2f s wall = %.0f cycles/s; "
         "agents at %.2f flits/ep/cycle)\n", sp[i].what,
         r.cpu_seconds > 0 ? (double)r.cycles / r.cpu_seconds : 0, (unsigned long long)r.cycles,
         r.cpu_seconds, r.seconds, khz(&r) * 1e3, sp[i].rate);
@@ -238,22 +217,23 @@ int main(int argc, char **argv) {
 
   /* ---- 4: instructions per simulated cycle (callgrind) ---- */
   if (!quick && system("valgrind --version >/dev/null 2>&1") == 0) {
-    say("instructions per simulated cycle (valgrind --tool=callgrind; (Ir(2N) - Ir(N)) / N):\n");
+    bench_say("instructions per simulated cycle (valgrind --tool=callgrind; (Ir(2N) - Ir(N)) / N):\n");
     for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++) {
       if (sp[i].ref == MESH_MODEL && sp[i].dut == MESH_NONE) continue;
       const uint64_t n = sp[i].k == 1 ? 50000 : 5000;
       double a = callgrind_ir(sp[i].k, sp[i].ref, sp[i].dut, n, seed);
       double b = a < 0 ? -1 : callgrind_ir(sp[i].k, sp[i].ref, sp[i].dut, 2 * n, seed);
       if (a < 0 || b < 0) {
-        say("  %-40s (callgrind failed)\n", sp[i].what);
+        bench_say("  %-40s (callgrind failed)\n", sp[i].what);
         continue;
       }
-      say("  %-40s %9.0f instructions/cycle  (N = %llu)\n", sp[i].what, (b - a) / (double)n,
+      bench_say("  %-40s %9.0f instructions/cycle  (N = %llu)\n", sp[i].what, (b - a) / (double)n,
           (unsigned long long)n);
     }
   } else if (!quick) {
-    say("instructions per simulated cycle: valgrind not installed, skipped\n");
+    bench_say("instructions per simulated cycle: valgrind not installed, skipped\n");
   }
+  bench_tee(NULL);
   fclose(txt);
   if (failed) {
     fprintf(stderr, "mesh_bench: a run failed its checks (see above)\n");

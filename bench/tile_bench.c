@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "bfm/apb_bfm.h"
 #include "noc/noc_router.h"
 #include "optile_csr.h"
@@ -53,22 +54,7 @@ enum { PKT_LEN = 4, MAX_RATES = 4, DRAIN_MAX = 1000 };
 /* The tile under test sits at (1, 1) of chip 0, so every mesh port leads on. */
 enum { MY_CHIP = 0, MY_X = 1, MY_Y = 1 };
 
-static FILE *txt;
 static int failed;
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  fflush(stdout);
-  if (txt) {
-    va_start(ap, fmt);
-    vfprintf(txt, fmt, ap);
-    va_end(ap);
-  }
-}
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...) {
@@ -77,14 +63,8 @@ static void fail(const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  say("FAIL: %s\n", msg);
+  bench_say("FAIL: %s\n", msg);
   failed = 1;
-}
-
-static double now_s(clockid_t id) {
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 struct speed {
@@ -93,14 +73,14 @@ struct speed {
 };
 
 static void speed_start(struct speed *sp) {
-  sp->cpu_s = now_s(CLOCK_PROCESS_CPUTIME_ID);
-  sp->wall_s = now_s(CLOCK_MONOTONIC);
+  sp->cpu_s = bench_now_s(CLOCK_PROCESS_CPUTIME_ID);
+  sp->wall_s = bench_now_s(CLOCK_MONOTONIC);
 }
 
 static void speed_stop(struct speed *sp, uint64_t cycles) {
   sp->cycles = cycles;
-  sp->cpu_s = now_s(CLOCK_PROCESS_CPUTIME_ID) - sp->cpu_s;
-  sp->wall_s = now_s(CLOCK_MONOTONIC) - sp->wall_s;
+  sp->cpu_s = bench_now_s(CLOCK_PROCESS_CPUTIME_ID) - sp->cpu_s;
+  sp->wall_s = bench_now_s(CLOCK_MONOTONIC) - sp->wall_s;
 }
 
 static double khz(uint64_t cycles, double s) { return s > 0 ? (double)cycles / s / 1e3 : 0; }
@@ -407,20 +387,9 @@ static int system_bench(const char *fw, uint64_t cycles, struct speed *bring, st
 
 /* Instructions callgrind counts for `tile_bench --one what cycles`, or -1. */
 static double callgrind_ir(const char *what, uint64_t cycles) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd,
-           "valgrind --tool=callgrind --callgrind-out-file=/dev/null /proc/%ld/exe --one %s %" PRIu64
-           " 2>&1",
-           (long)getpid(), what, cycles);
-  FILE *p = popen(cmd, "r");
-  if (!p) return -1;
-  char line[512];
-  double ir = -1;
-  while (fgets(line, sizeof line, p)) {
-    const char *at = strstr(line, "Collected :");
-    if (at) ir = strtod(at + strlen("Collected :"), NULL);
-  }
-  return pclose(p) == 0 ? ir : -1;
+  char args[128];
+  snprintf(args, sizeof args, "--one %s %" PRIu64, what, cycles);
+  return bench_callgrind_ir(args);
 }
 
 /* ---- main ------------------------------------------------------------------------------------- */
@@ -438,7 +407,7 @@ static int parse_rate(const char *s, double *r) {
 }
 
 static void row(const char *what, const struct speed *sp, const char *extra) {
-  say("%-38s %9" PRIu64 " %8.2f %8.2f %10.1f %10.1f  %s\n", what, sp->cycles, sp->cpu_s, sp->wall_s,
+  bench_say("%-38s %9" PRIu64 " %8.2f %8.2f %10.1f %10.1f  %s\n", what, sp->cycles, sp->cpu_s, sp->wall_s,
       khz(sp->cycles, sp->cpu_s), khz(sp->cycles, sp->wall_s), extra);
 }
 
@@ -480,13 +449,14 @@ int main(int argc, char **argv) {
   mkdir(dir, 0777);
   char path[512];
   snprintf(path, sizeof path, "%s/tile_bench.txt", dir);
-  txt = fopen(path, "w");
+  FILE *txt = fopen(path, "w");
   if (!txt) fprintf(stderr, "tile_bench: cannot write %s (table on stdout only)\n", path);
+  bench_tee(txt);
 
-  say("tile bench: %" PRIu64 " simulated cycles per set-up; speed in kHz = 1000 simulated cycles per\n"
+  bench_say("tile bench: %" PRIu64 " simulated cycles per set-up; speed in kHz = 1000 simulated cycles per\n"
       "second of process CPU time and of wall time (set-up and bring-up excluded)\n\n",
       cycles);
-  say("%-38s %9s %8s %8s %10s %10s  %s\n", "set-up", "cycles", "CPU s", "wall s", "kHz (CPU)",
+  bench_say("%-38s %9s %8s %8s %10s %10s  %s\n", "set-up", "cycles", "CPU s", "wall s", "kHz (CPU)",
       "kHz (wall)", "notes");
   struct speed sp;
   if (tile_bench(0, cycles, &sp, NULL) == 0) row("tile, link idle, mesh idle", &sp, "datapath enabled, PHY off");
@@ -507,7 +477,7 @@ int main(int argc, char **argv) {
     }
   }
   if (cg && system("valgrind --version >/dev/null 2>&1") == 0) {
-    say("\ninstructions per simulated cycle (valgrind --tool=callgrind; (Ir(2M) - Ir(M)) / M, M = %" PRIu64
+    bench_say("\ninstructions per simulated cycle (valgrind --tool=callgrind; (Ir(2M) - Ir(M)) / M, M = %" PRIu64
         "):\n",
         cg);
     for (unsigned k = 0; k <= nrates; k++) {
@@ -522,14 +492,15 @@ int main(int argc, char **argv) {
       double a = callgrind_ir(what, cg);
       double b = a < 0 ? -1 : callgrind_ir(what, 2 * cg);
       if (a < 0 || b < 0)
-        say("  %-38s (callgrind failed)\n", label);
+        bench_say("  %-38s (callgrind failed)\n", label);
       else
-        say("  %-38s %10.0f\n", label, (b - a) / (double)cg);
+        bench_say("  %-38s %10.0f\n", label, (b - a) / (double)cg);
     }
   } else if (cg) {
-    say("\ninstructions per simulated cycle: valgrind not installed, skipped\n");
+    bench_say("\ninstructions per simulated cycle: valgrind not installed, skipped\n");
   }
   if (txt) {
+    bench_tee(NULL);
     fclose(txt);
     printf("table: %s\n", path);
   }

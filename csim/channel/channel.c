@@ -11,7 +11,7 @@
 
 /* ---- PRNG: splitmix64 seeding, xoshiro256** generator ------------------------ */
 
-static uint64_t splitmix64(uint64_t *x)
+uint64_t ch_splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -23,7 +23,7 @@ void ch_rng_seed(ch_rng_t *r, uint64_t seed)
 {
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
+        r->s[i] = ch_splitmix64(&x);
 }
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -142,6 +142,11 @@ typedef struct {
     uint64_t s[4];
 } ch_rng_t;
 
+/**
+ * splitmix64: advance *state and return its next 64 bits. Also the
+ * harness's stateless hash of flit contents (a copy of the state).
+ */
+uint64_t ch_splitmix64(uint64_t *state);
 /** Seed xoshiro256** through splitmix64. */
 void ch_rng_seed(ch_rng_t *r, uint64_t seed);
 /** Next 64 random bits. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "channel/channel.h"
 #include "noc/noc_mesh.h"
 #include "noc/router_dut.h"
 #include "run/progress.h"
@@ -91,12 +92,7 @@ static void topo_build(struct topo *t, unsigned k) {
 
 /* ---- random numbers (a splitmix64 stream per agent) -------------------------------- */
 
-static uint64_t rng_next(uint64_t *s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+static uint64_t rng_next(uint64_t *s) { return ch_splitmix64(s); }
 static double rng_unit(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1.0p-53; }
 static unsigned rng_below(uint64_t *s, unsigned n) { return (unsigned)(rng_next(s) % n); }
 

@@ -1,6 +1,6 @@
 # Mesh co-simulation (docs/spec.md section 5; issue 4): k x k Verilated
 # routers wired in C against the golden mesh (csim/noc/noc_mesh.h), traffic
-# agents, scoreboards; its cmocka test and the latency/speed bench.
+# agents, scoreboards, and its cmocka test (the bench is in bench/rules.mk).
 
 MESH_OBJS := $(OBJ)/tb/mesh/mesh_sim.o $(OBJ)/tb/mesh/mesh_sb.o $(OBJ)/tb/noc/router_dut.o \
              $(OBJ)/tb/run/progress.o
@@ -11,12 +11,3 @@ $(O)/tests/cosim/test_mesh_cosim: $(OBJ)/tests/cosim/test_mesh_cosim.o $(MESH_OB
 	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
 TESTS += $(O)/tests/cosim/test_mesh_cosim
 
-$(O)/bench/mesh_bench: $(OBJ)/bench/mesh_bench.o $(MESH_OBJS) $(MESH_LIBS)
-	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
-
-.PHONY: bench-mesh
-bench-mesh: $(O)/bench/mesh_bench ## 4x4 mesh latency vs load (RTL, model; data + PNG), saturation, cycles/s
-	$(O)/bench/mesh_bench $(O)/bench
-	gnuplot -e "dat='$(O)/bench/mesh_latency.dat'; out='$(O)/bench/mesh_latency.png'" bench/mesh_latency.gp
-	@echo "picture: $(O)/bench/mesh_latency.png"

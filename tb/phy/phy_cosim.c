@@ -10,26 +10,19 @@
 
 /* ---- flit contents: word 0 = index, word 1 = direction, the rest hashed ---------- */
 
-static uint64_t mix64(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 static void flit_of(unsigned dir, uint64_t idx, uint32_t w[PC_FW], uint32_t *side) {
   uint64_t s = ((uint64_t)dir << 40) ^ idx ^ 0x5eed0c05ull;
   w[0] = (uint32_t)idx;
   w[1] = dir | (uint32_t)(idx >> 32) << 8;
   for (unsigned j = 2; j < PC_FW; j += 2) {
-    uint64_t r = mix64(&s);
+    uint64_t r = ch_splitmix64(&s);
     w[j] = (uint32_t)r;
     w[j + 1] = (uint32_t)(r >> 32);
   }
-  *side = (uint32_t)mix64(&s) & ((1u << PHY_DUT_SIDE_W) - 1);
+  *side = (uint32_t)ch_splitmix64(&s) & ((1u << PHY_DUT_SIDE_W) - 1);
 }
 
-static unsigned rnd(struct pc *p, unsigned n) { return (unsigned)(mix64(&p->rng) % n); }
+static unsigned rnd(struct pc *p, unsigned n) { return (unsigned)(ch_splitmix64(&p->rng) % n); }
 
 /* ---- scoreboard ------------------------------------------------------------------- */
 

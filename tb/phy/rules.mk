@@ -28,7 +28,7 @@ $(eval $(call vl_model,phy,optile_phy,$(PHY_RTL),--trace-fst))
 TB_PHY_OBJS := $(OBJ)/tb/phy/phy_dut.o
 $(OBJ)/tb/phy/phy_dut.o: CPPFLAGS += -isystem $(VL)/phy -isystem $(VINC) -isystem $(VINC)/vltstd
 $(OBJ)/tb/phy/phy_dut.o: $(VL)/phy/Vphy__ALL.a
-$(O)/tests/cosim/test_phy_link: $(OBJ)/tests/cosim/test_phy_link.o $(TB_PHY_OBJS) $(VL)/phy/Vphy__ALL.a $(VL)/libverilated.a
+$(O)/tests/cosim/test_phy_link: $(OBJ)/tests/cosim/test_phy_link.o $(TB_PHY_OBJS) $(VL)/phy/Vphy__ALL.a $(LIB)/libcsim.a $(VL)/libverilated.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
 TESTS += $(O)/tests/cosim/test_phy_link
@@ -47,13 +47,3 @@ $(O)/tests/cosim/test_phy_cosim: $(OBJ)/tests/cosim/test_phy_cosim.o $(TB_PHY_CO
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
 TESTS += $(O)/tests/cosim/test_phy_cosim
-
-# Benchmark: payload efficiency against BER, co-simulation speed.
-$(O)/bench/phy_bench: $(OBJ)/bench/phy_bench.o $(TB_PHY_COSIM_OBJS) \
-    $(VL)/phy/Vphy__ALL.a $(VL)/phydrop/Vphydrop__ALL.a $(LIB)/libcsim.a $(VL)/libverilated.a
-	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
-
-.PHONY: bench-phy
-bench-phy: $(O)/bench/phy_bench ## PHY: payload efficiency against BER and replay timeout, two-PHY co-simulation speed
-	set -o pipefail; $(O)/bench/phy_bench | tee $(O)/bench/phy_bench.txt

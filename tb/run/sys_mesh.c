@@ -53,12 +53,7 @@ struct mesh {
   uint64_t pkts_sent, pkts_rcvd, e2e_errors;
 };
 
-static uint64_t mix(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+static uint64_t mix(uint64_t z) { return ch_splitmix64(&z); }
 
 /* Payload of flit i of packet (src, flow, seq); word 0 of a head is the
  * header, word 1 of a head the cycle it was made (latency). */

@@ -109,12 +109,7 @@ struct tc {
   phy_link_counters_t snap_phy[SYS_CHIPS];
 };
 
-static uint64_t mix(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+static uint64_t mix(uint64_t z) { return ch_splitmix64(&z); }
 
 /* Agent packet payload: flit i of (src chip, flow, seq); head word 0 is the
  * header, word 1 the injection cycle. */

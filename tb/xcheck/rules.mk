@@ -14,9 +14,6 @@ $(BIN)/optile: $(OPTILE_OBJS) $(LIB)/libxcheck.a $(LIB)/librun.a $(LIB)/libhost.
 	$(CXX) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lz
 BINS += $(BIN)/optile
 
-.PHONY: bench-run
-bench-run: $(BIN)/optile $(FW_ELF) ## default run: simulated cycles/s with all checks on and bare RTL (checks off), overhead %
-	bash bench/run_overhead.sh $(BIN)/optile tests/scenarios/default.ini
 
 # The runner end to end in `make test`: a mesh run and a short two-chip run
 # that must pass; the documented test hooks (tb/xcheck/xc.h) that must make a

@@ -18,18 +18,12 @@
 
 #include <cmocka.h>
 
+#include "channel/channel.h"
 #include "phy/phy_dut.h"
 
 enum { L = PHY_DUT_LANES, FW = PHY_DUT_FLIT_WORDS, RING = 64 };
 
 /* ---- deterministic flit contents ------------------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 /* Flit number idx of direction dir: word 0 = idx, word 1 = dir, the rest
  * pseudo-random; a pseudo-random 4-bit sideband. */
@@ -38,11 +32,11 @@ static void flit_of(unsigned dir, uint32_t idx, uint32_t w[FW], uint32_t *side) 
   w[0] = idx;
   w[1] = dir;
   for (unsigned j = 2; j < FW; j += 2) {
-    uint64_t r = splitmix64(&s);
+    uint64_t r = ch_splitmix64(&s);
     w[j] = (uint32_t)r;
     w[j + 1] = (uint32_t)(r >> 32);
   }
-  *side = (uint32_t)splitmix64(&s) & ((1u << PHY_DUT_SIDE_W) - 1);
+  *side = (uint32_t)ch_splitmix64(&s) & ((1u << PHY_DUT_SIDE_W) - 1);
 }
 
 /* ---- scoreboard: one per direction, checks what the receiving end delivers ---- */
@@ -112,7 +106,7 @@ struct link {
   uint64_t delivered[2];
 };
 
-static unsigned rnd(struct link *k, unsigned n) { return (unsigned)(splitmix64(&k->rng) % n); }
+static unsigned rnd(struct link *k, unsigned n) { return (unsigned)(ch_splitmix64(&k->rng) % n); }
 
 static void link_init(struct link *k, uint64_t seed, unsigned max_skew, unsigned am_period) {
   memset(k, 0, sizeof *k);
