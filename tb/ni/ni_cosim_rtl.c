@@ -95,6 +95,5 @@ int ncr_clock(ncr *r, const ncr_in *x, int flip) {
 void ncr_mem_write(ncr *r, uint64_t addr, const void *src, size_t n) { ni_mem_write(r->m, addr, src, n); }
 void ncr_mem_read(const ncr *r, uint64_t addr, void *dst, size_t n) { ni_mem_read(r->m, addr, dst, n); }
 uint32_t ncr_counter(const ncr *r, unsigned i) { return ni_dut_counter(r->d, (enum ni_cnt)i); }
-const char *ncr_counter_name(unsigned i) { return ni_dut_counter_name((enum ni_cnt)i); }
 uint64_t ncr_proto_errors(const ncr *r) { return ni_mem_stats(r->m)->proto_errors; }
 int ncr_trace_open(ncr *r, const char *path) { return ni_dut_trace_open(r->d, path); }

@@ -62,7 +62,6 @@ int ncr_clock(ncr *r, const ncr_in *in, int flip);
 void ncr_mem_write(ncr *r, uint64_t addr, const void *src, size_t n);
 void ncr_mem_read(const ncr *r, uint64_t addr, void *dst, size_t n);
 uint32_t ncr_counter(const ncr *r, unsigned i);
-const char *ncr_counter_name(unsigned i);
 uint64_t ncr_proto_errors(const ncr *r);
 int ncr_trace_open(ncr *r, const char *path);
 
